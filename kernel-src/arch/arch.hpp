@@ -1,0 +1,77 @@
+#pragma once
+// The arch boundary: everything generic code may ask of the CPU. The x86-64
+// implementation lives in arch/x86_64/; nothing outside arch/ includes
+// arch/x86_64 headers except drivers for x86 platform devices.
+#include <lib/types.hpp>
+
+namespace arch {
+
+inline void cpu_relax() { asm volatile("pause" ::: "memory"); }
+inline void halt() { asm volatile("hlt" ::: "memory"); }
+inline void irq_enable() { asm volatile("sti" ::: "memory"); }
+inline void irq_disable() { asm volatile("cli" ::: "memory"); }
+
+// Disables interrupts and returns the previous state for irq_restore().
+inline u64 irq_save()
+{
+    u64 flags;
+    asm volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+    return flags;
+}
+inline void irq_restore(u64 flags)
+{
+    if (flags & (1 << 9))
+        irq_enable();
+}
+inline bool irq_enabled()
+{
+    u64 flags;
+    asm volatile("pushfq; popq %0" : "=r"(flags));
+    return flags & (1 << 9);
+}
+
+inline u64 read_timestamp()
+{
+    u32 lo, hi;
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (static_cast<u64>(hi) << 32) | lo;
+}
+
+// Cycles per second of read_timestamp(), measured against a fixed clock.
+u64 measure_timestamp_hz();
+
+// Interrupts off and halt forever (this CPU only).
+[[noreturn]] void stop_cpu();
+
+// Leave the emulator with the given status (isa-debug-exit on QEMU); halts
+// when there is no such device.
+[[noreturn]] void exit_emulator(u8 code);
+
+// Return addresses from the frame-pointer chain starting at rbp.
+size_t backtrace(u64 rbp, u64* out, size_t max);
+
+} // namespace arch
+
+namespace arch {
+// The per-CPU block of the running CPU (GS base on x86-64; its first word
+// points at itself so one load finds it).
+inline void* percpu_base()
+{
+    void* p;
+    asm volatile("mov %%gs:0, %0" : "=r"(p));
+    return p;
+}
+void set_percpu_base(void* base);
+} // namespace arch
+
+struct Cpu;
+namespace arch {
+// Descriptor tables, exception handling and the per-CPU base for the boot
+// CPU; FPU/SSE enabled for the user programs to come.
+void init_boot_cpu(Cpu& cpu);
+// Starts the periodic tick at `hz` on the boot CPU (PIT through the PIC until
+// the APIC takes over) and enables interrupts.
+void start_timer(u32 hz);
+// One line naming the CPU (vendor, model, features that matter to us).
+void log_cpu_identity();
+} // namespace arch

@@ -1,0 +1,52 @@
+#include <arch/x86_64/cpu.hpp>
+#include <drivers/serial.hpp>
+
+namespace serial {
+namespace {
+// COM1 registers (PC16550D datasheet; base 0x3F8 on the PC).
+constexpr u16 COM1 = 0x3F8;
+constexpr u16 DATA = COM1 + 0;
+constexpr u16 INTERRUPT_ENABLE = COM1 + 1;
+constexpr u16 FIFO_CONTROL = COM1 + 2;
+constexpr u16 LINE_CONTROL = COM1 + 3;
+constexpr u16 MODEM_CONTROL = COM1 + 4;
+constexpr u16 LINE_STATUS = COM1 + 5;
+constexpr u8 LSR_DATA_READY = 0x01;
+constexpr u8 LSR_THR_EMPTY = 0x20;
+
+void put(char c)
+{
+    while (!(x86::inb(LINE_STATUS) & LSR_THR_EMPTY))
+        asm volatile("pause");
+    x86::outb(DATA, static_cast<u8>(c));
+}
+} // namespace
+
+void init()
+{
+    x86::outb(INTERRUPT_ENABLE, 0x00);
+    x86::outb(LINE_CONTROL, 0x80); // DLAB on: divisor follows
+    x86::outb(DATA, 0x01);         // 115200 baud (divisor 1)
+    x86::outb(INTERRUPT_ENABLE, 0x00);
+    x86::outb(LINE_CONTROL, 0x03); // 8 bits, no parity, one stop bit
+    x86::outb(FIFO_CONTROL, 0xC7); // FIFO on, cleared, 14-byte threshold
+    x86::outb(MODEM_CONTROL, 0x0B); // DTR, RTS, OUT2
+}
+
+void write(const char* text, size_t length)
+{
+    for (size_t i = 0; i < length; i++) {
+        if (text[i] == '\n')
+            put('\r');
+        put(text[i]);
+    }
+}
+
+int read_byte()
+{
+    if (!(x86::inb(LINE_STATUS) & LSR_DATA_READY))
+        return -1;
+    return x86::inb(DATA);
+}
+
+} // namespace serial

@@ -1,0 +1,64 @@
+#include <drivers/fw_cfg.hpp>
+#include <kernel/cmdline.hpp>
+#include <lib/string.hpp>
+
+namespace cmdline {
+namespace {
+char s_line[1024];
+
+// Finds the word whose key is `key`; returns its start and the key length.
+const char* find(const char* key)
+{
+    size_t key_len = strlen(key);
+    const char* p = s_line;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        if (strncmp(p, key, key_len) == 0 && (p[key_len] == ' ' || p[key_len] == '=' || p[key_len] == 0))
+            return p;
+        while (*p && *p != ' ')
+            p++;
+    }
+    return nullptr;
+}
+} // namespace
+
+void init(const char* loader_cmdline)
+{
+    size_t n = strlcpy(s_line, loader_cmdline, sizeof(s_line));
+    if (n >= sizeof(s_line) - 1)
+        return;
+    char extra[512];
+    size_t extra_len = fw_cfg::read_file("opt/oskit/cmdline", extra, sizeof(extra) - 1);
+    if (extra_len == 0)
+        return;
+    extra[extra_len] = 0;
+    if (n > 0 && n < sizeof(s_line) - 1)
+        s_line[n++] = ' ';
+    strlcpy(s_line + n, extra, sizeof(s_line) - n);
+}
+
+const char* full() { return s_line; }
+
+bool has(const char* key) { return find(key) != nullptr; }
+
+bool get(const char* key, char* out, size_t size)
+{
+    const char* p = find(key);
+    if (!p || p[strlen(key)] != '=')
+        return false;
+    p += strlen(key) + 1;
+    size_t n = 0;
+    while (p[n] && p[n] != ' ')
+        n++;
+    if (size == 0)
+        return true;
+    size_t copy = n < size - 1 ? n : size - 1;
+    memcpy(out, p, copy);
+    out[copy] = 0;
+    return true;
+}
+
+} // namespace cmdline

@@ -1,0 +1,13 @@
+#pragma once
+// The kernel command line: the boot loader's line followed by the per-run
+// arguments QEMU passes as fw_cfg file opt/oskit/cmdline (DESIGN.md).
+// Words are "key" or "key=value", separated by spaces.
+#include <lib/types.hpp>
+
+namespace cmdline {
+void init(const char* loader_cmdline);
+const char* full();
+bool has(const char* key);
+// Writes the value of key=value into out and returns true, else false.
+bool get(const char* key, char* out, size_t size);
+} // namespace cmdline

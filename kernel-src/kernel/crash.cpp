@@ -1,0 +1,50 @@
+#include <kernel/crash.hpp>
+#include <kernel/log.hpp>
+#include <kernel/panic.hpp>
+#include <lib/string.hpp>
+
+namespace crash {
+namespace {
+[[gnu::noinline]] void page_fault()
+{
+    *reinterpret_cast<volatile u64*>(0xdead0000ull) = 1;
+}
+[[gnu::noinline]] void invalid_opcode() { asm volatile("ud2"); }
+[[gnu::noinline]] void general_protection()
+{
+    // A non-canonical address raises #GP, not #PF.
+    (void)*reinterpret_cast<volatile u64*>(0x8000000000000000ull);
+}
+[[gnu::noinline]] void divide_error()
+{
+    // In assembly: the compiler turns 1 / x into a comparison.
+    asm volatile("xor %%ecx, %%ecx\n mov $1, %%eax\n xor %%edx, %%edx\n div %%rcx" ::: "rax", "rcx", "rdx");
+}
+[[gnu::noinline]] void double_fault()
+{
+    // A breakpoint whose frame cannot be pushed (RSP on an unmapped page)
+    // raises #PF, whose frame cannot be pushed either: #DF, which runs on its
+    // own IST stack.
+    asm volatile("mov $0xdead0000, %%rsp\n int3" ::: "memory");
+}
+} // namespace
+
+void trigger(const char* kind)
+{
+    log_info("crash: triggering \"%s\" as asked on the command line", kind);
+    if (!strcmp(kind, "pf"))
+        page_fault();
+    else if (!strcmp(kind, "ud"))
+        invalid_opcode();
+    else if (!strcmp(kind, "gp"))
+        general_protection();
+    else if (!strcmp(kind, "de"))
+        divide_error();
+    else if (!strcmp(kind, "df"))
+        double_fault();
+    else if (!strcmp(kind, "panic"))
+        panic("crash=panic requested on the command line");
+    log_warn("crash: unknown kind \"%s\" (pf, ud, gp, de, df, panic)", kind);
+}
+
+} // namespace crash

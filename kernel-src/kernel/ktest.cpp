@@ -1,0 +1,127 @@
+#include <kernel/ktest.hpp>
+#include <kernel/log.hpp>
+#include <lib/glob.hpp>
+#include <lib/string.hpp>
+
+extern "C" const KTestSuite* const __ktest_suites_start[];
+extern "C" const KTestSuite* const __ktest_suites_end[];
+
+namespace {
+// Indentation of the case level (suites are nested one level).
+constexpr const char* CASE_INDENT = "  ";
+
+bool case_selected(const KTestSuite& suite, const KTestCase& c, const char* glob)
+{
+    if (!glob || glob_match(glob, suite.name))
+        return true;
+    char full[128];
+    format(full, sizeof(full), "%s.%s", suite.name, c.name);
+    return glob_match(glob, full);
+}
+
+size_t selected_cases(const KTestSuite& suite, const char* glob)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < suite.count; i++)
+        n += case_selected(suite, suite.cases[i], glob);
+    return n;
+}
+
+// Suites in name order, so output does not depend on link order.
+size_t sorted_suites(const KTestSuite** out, size_t max)
+{
+    size_t n = 0;
+    for (auto* p = __ktest_suites_start; p < __ktest_suites_end && n < max; p++)
+        out[n++] = *p;
+    for (size_t i = 1; i < n; i++) {
+        for (size_t j = i; j > 0 && strcmp(out[j - 1]->name, out[j]->name) > 0; j--) {
+            const KTestSuite* t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+        }
+    }
+    return n;
+}
+} // namespace
+
+void KTest::fail(const char* file, int line, const char* fmt, ...)
+{
+    m_failed = true;
+    char message[384];
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    const char* base = file;
+    for (const char* p = file; *p; p++) {
+        if (*p == '/')
+            base = p + 1;
+    }
+    kprint("%s# %s: %s:%d: %s\n", CASE_INDENT, m_name, base, line, message);
+}
+
+void KTest::note(const char* fmt, ...)
+{
+    char message[384];
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    kprint("%s# %s: %s\n", CASE_INDENT, m_name, message);
+}
+
+void KTest::skip(const char* reason) { m_skip_reason = reason; }
+
+namespace ktest {
+
+bool run(const char* glob)
+{
+    const KTestSuite* suites[128];
+    size_t count = sorted_suites(suites, array_size(suites));
+    size_t planned = 0;
+    for (size_t i = 0; i < count; i++)
+        planned += selected_cases(*suites[i], glob) > 0;
+
+    kprint("KTAP version 1\n1..%lu\n", planned);
+    size_t suite_number = 0, passed = 0, failed = 0, skipped = 0;
+    for (size_t s = 0; s < count; s++) {
+        const KTestSuite& suite = *suites[s];
+        size_t cases = selected_cases(suite, glob);
+        if (!cases)
+            continue;
+        kprint("%sKTAP version 1\n%s# Subtest: %s\n%s1..%lu\n", CASE_INDENT, CASE_INDENT, suite.name,
+               CASE_INDENT, cases);
+        size_t case_number = 0, suite_failed = 0, suite_skipped = 0;
+        for (size_t i = 0; i < suite.count; i++) {
+            const KTestCase& c = suite.cases[i];
+            if (!case_selected(suite, c, glob))
+                continue;
+            KTest t(c.name);
+            c.run(t);
+            case_number++;
+            if (t.failed()) {
+                kprint("%snot ok %lu %s\n", CASE_INDENT, case_number, c.name);
+                suite_failed++;
+                failed++;
+            } else if (t.skipped()) {
+                kprint("%sok %lu %s # SKIP %s\n", CASE_INDENT, case_number, c.name, t.skip_reason());
+                suite_skipped++;
+                skipped++;
+            } else {
+                kprint("%sok %lu %s\n", CASE_INDENT, case_number, c.name);
+                passed++;
+            }
+        }
+        suite_number++;
+        if (suite_failed)
+            kprint("not ok %lu %s\n", suite_number, suite.name);
+        else if (suite_skipped == cases)
+            kprint("ok %lu %s # SKIP all cases skipped\n", suite_number, suite.name);
+        else
+            kprint("ok %lu %s\n", suite_number, suite.name);
+    }
+    kprint("# ktest: %lu passed, %lu failed, %lu skipped\n", passed, failed, skipped);
+    return failed == 0;
+}
+
+} // namespace ktest

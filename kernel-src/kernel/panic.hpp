@@ -1,0 +1,24 @@
+#pragma once
+// panic(): report and stop the machine. Exception reports share its ending.
+#include <lib/format.hpp>
+#include <lib/types.hpp>
+
+enum class PanicKind { Panic, Exception };
+
+[[noreturn]] void panic(const char* fmt, ...) PRINTF_FORMAT(1, 2);
+
+// For reports built elsewhere (exceptions): panic_begin() quiets the other
+// outputs and stops other CPUs; panic_end() prints the trailer and leaves.
+void panic_begin();
+[[noreturn]] void panic_end(PanicKind kind);
+// Prints "backtrace:" and one "  #N 0x..." line per return address.
+void print_backtrace(u64 rip, u64 rbp);
+
+// Hook for SMP: stops every other CPU (set once CPUs are online).
+extern void (*panic_stop_other_cpus)();
+
+#define KASSERT(cond)                                                                              \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            panic("assertion failed: %s at %s:%d", #cond, __FILE__, __LINE__);                     \
+    } while (0)
