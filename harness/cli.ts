@@ -1,0 +1,196 @@
+// The `oskit` command: commander wiring only. Every command is a function in
+// its module, callable without the CLI (the tests do).
+import { Command, Option } from 'commander';
+import { prepare } from './build/pipeline.js';
+import { benchBoot, formatBench } from './bench/boot.js';
+import { colorErr } from './color.js';
+import { runDoctor } from './doctor/doctor.js';
+import { isOskitError, OskitError } from './errors.js';
+import { printError } from './log.js';
+import { findProject, packageVersion, rel } from './project.js';
+import { toJson } from './report/json.js';
+import { toPretty } from './report/pretty.js';
+import { symbolizeText, loadSymbolizer } from './report/symbolize.js';
+import { toTap } from './report/tap.js';
+import { runDebug } from './vm/debug.js';
+import { runKernelTests } from './vm/ktest.js';
+import { runInteractive } from './vm/run.js';
+import { sessionHeader } from './vm/session.js';
+
+interface Global {
+  config?: string;
+}
+
+interface BootFlags {
+  accel?: string;
+  smp?: string;
+  mem?: string;
+}
+
+const accelOption = () => new Option('--accel <mode>', 'accelerator: auto (probe KVM, else TCG), kvm or tcg').choices(['auto', 'kvm', 'tcg']);
+const smpOption = () => new Option('--smp <n>', 'virtual CPUs (overrides cpus in the config)');
+const memOption = () => new Option('--mem <size>', 'guest RAM such as 512M or 2G (overrides memory)');
+
+function bootOptions(global: Global, flags: BootFlags) {
+  return {
+    ...(global.config ? { configFile: global.config } : {}),
+    ...(flags.accel ? { accel: flags.accel } : {}),
+    ...(flags.smp !== undefined ? { smp: flags.smp } : {}),
+    ...(flags.mem !== undefined ? { mem: flags.mem } : {}),
+  };
+}
+
+/** Run a command body; an OskitError becomes one red line and its exit code. */
+async function guarded(body: () => Promise<number | void>): Promise<never> {
+  let code = 0;
+  try {
+    code = (await body()) ?? 0;
+  } catch (e) {
+    if (isOskitError(e)) {
+      printError(e);
+      code = e.exitCode;
+    } else {
+      process.stderr.write(colorErr.red(`oskit: internal error: ${(e as Error)?.stack ?? String(e)}`) + '\n');
+      code = 70;
+    }
+  }
+  process.exit(code);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('oskit');
+  program
+    .description('build, boot and test an x86-64 hobby kernel')
+    .version(packageVersion())
+    .option('--config <file>', 'configuration file (default: oskit.config.ts in the project)')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(colorErr.red(str.replace(/^error: /, 'oskit: '))) });
+  const global = () => program.opts<Global>();
+
+  program
+    .command('build')
+    .description('generate build/gen/*, write build/build.ninja and build build/kernel.elf')
+    .action(() => guarded(async () => {
+      const project = findProject();
+      const out = await prepare(project, bootOptions(global(), {}));
+      process.stderr.write(`oskit: built ${rel(project, out.kernelElf)}\n`);
+    }));
+
+  program
+    .command('iso')
+    .description('build and make build/oskit.iso with grub-mkrescue')
+    .action(() => guarded(async () => {
+      const project = findProject();
+      const out = await prepare(project, { ...bootOptions(global(), {}), iso: true });
+      process.stderr.write(`oskit: ${rel(project, out.iso!)}\n`);
+    }));
+
+  program
+    .command('run')
+    .description('build what is stale and boot with the serial console on this terminal (Ctrl-A X quits)')
+    .addOption(accelOption())
+    .addOption(smpOption())
+    .addOption(memOption())
+    .option('--display', 'open a QEMU window (VGA) as well')
+    .option('--cmdline <args>', 'extra kernel arguments for this run, e.g. crash=pf')
+    .argument('[qemu-args...]', 'extra QEMU arguments after --')
+    .action((qemuExtra: string[], flags: BootFlags & { display?: boolean; cmdline?: string }) => guarded(async () => {
+      const decoded = await runInteractive(findProject(), {
+        ...bootOptions(global(), flags),
+        ...(flags.display ? { display: true } : {}),
+        ...(flags.cmdline ? { cmdlineExtra: flags.cmdline } : {}),
+        extraArgs: qemuExtra,
+      });
+      return decoded.exitCode;
+    }));
+
+  program
+    .command('debug')
+    .description('boot halted with a gdb stub on :1234 and attach gdb to build/kernel.elf')
+    .addOption(accelOption())
+    .addOption(smpOption())
+    .addOption(memOption())
+    .option('--display', 'open a QEMU window (VGA) as well')
+    .option('--cmdline <args>', 'extra kernel arguments for this run')
+    .argument('[qemu-args...]', 'extra QEMU arguments after --')
+    .action((qemuExtra: string[], flags: BootFlags & { display?: boolean; cmdline?: string }) => guarded(async () => {
+      return runDebug(findProject(), {
+        ...bootOptions(global(), flags),
+        ...(flags.display ? { display: true } : {}),
+        ...(flags.cmdline ? { cmdlineExtra: flags.cmdline } : {}),
+        extraArgs: qemuExtra,
+      });
+    }));
+
+  program
+    .command('test')
+    .description("run the kernel's KTAP test suites under QEMU and report")
+    .addOption(accelOption())
+    .addOption(smpOption())
+    .addOption(memOption())
+    .option('--filter <glob>', 'only suites or suite.case names matching the glob (ktest=GLOB)')
+    .addOption(new Option('--reporter <kind>', 'report format (default: pretty on a TTY, tap otherwise)').choices(['tap', 'pretty', 'json']))
+    .option('--raw', 'print the raw serial log (symbolised) instead of a report')
+    .action((flags: BootFlags & { filter?: string; reporter?: string; raw?: boolean }) => guarded(async () => {
+      const project = findProject();
+      const run = await runKernelTests(project, {
+        ...bootOptions(global(), flags),
+        ...(flags.filter ? { filter: flags.filter } : {}),
+      });
+      const reporter = flags.reporter ?? (process.stdout.isTTY ? 'pretty' : 'tap');
+      if (flags.raw) process.stdout.write(symbolizeText(run.output, loadSymbolizer(project.kernelElf)));
+      else if (reporter === 'json') {
+        process.stdout.write(toJson(run.result, {
+          accel: run.session.accel,
+          cpus: run.session.config.cpus,
+          memory: sessionHeader(run.session),
+          qemuExitStatus: run.exit.status,
+          qemuCommand: run.command,
+          log: rel(project, run.logFile),
+          durationMs: run.durationMs,
+          problems: run.problems,
+        }));
+      } else if (reporter === 'tap') process.stdout.write(toTap(run.result));
+      else process.stdout.write(toPretty(run.result, colorErr.level > 0 && process.stdout.isTTY === true));
+      if (!run.passed) {
+        if (run.crashReport) process.stderr.write(`${run.crashReport.join('\n')}\n`);
+        for (const p of run.problems) process.stderr.write(colorErr.red(`oskit: ${p}`) + '\n');
+        process.stderr.write(`oskit: QEMU command: ${run.command}\n`);
+      }
+      process.stderr.write(`oskit: serial log: ${rel(project, run.logFile)} (also build/logs/last-test.log), ${(run.durationMs / 1000).toFixed(1)} s\n`);
+      return run.passed ? 0 : 1;
+    }));
+
+  const bench = program.command('bench').description('benchmarks (medians of several runs)');
+  bench
+    .command('boot')
+    .description('wall time from QEMU spawn to the "oskit ready" serial line')
+    .addOption(accelOption())
+    .addOption(smpOption())
+    .addOption(memOption())
+    .option('--runs <n>', 'number of boots', '5')
+    .action((flags: BootFlags & { runs: string }) => guarded(async () => {
+      const runs = Number(flags.runs);
+      if (!Number.isInteger(runs) || runs < 1 || runs > 1000) throw new OskitError(`--runs must be an integer from 1 to 1000 (got ${JSON.stringify(flags.runs)})`);
+      const result = await benchBoot(findProject(), {
+        ...bootOptions(global(), flags),
+        runs,
+        onRun: (i, ms) => process.stderr.write(`oskit: run ${i}/${runs}: ${(ms / 1000).toFixed(3)} s\n`),
+      });
+      process.stdout.write(formatBench(result));
+    }));
+
+  program
+    .command('doctor')
+    .description('check the host tools and the accelerator; --fix installs missing Debian packages')
+    .option('--fix', 'apt-get install the missing packages (as root; prints the command otherwise)')
+    .action((flags: { fix?: boolean }) => guarded(async () => runDoctor(findProject(), { fix: flags.fix ?? false })));
+
+  return program;
+}
+
+/** Entry point used by bin/oskit. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}
+

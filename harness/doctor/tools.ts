@@ -1,0 +1,85 @@
+// The host tools oskit drives, the Debian package of each, and the check
+// every command runs before using one: a missing tool stops the command with
+// one line that names the package and the fix.
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { OskitError } from '../errors.js';
+
+export type ToolName =
+  | 'clang' | 'clang++' | 'ld.lld' | 'ninja' | 'grub-mkrescue' | 'grub-i386-pc'
+  | 'xorriso' | 'mformat' | 'qemu-system-x86_64' | 'gdb';
+
+export interface Tool {
+  name: ToolName;
+  /** Debian package that provides it. */
+  pkg: string;
+  /** Arguments that print the version; undefined for non-executables. */
+  versionArgs?: string[];
+  /** A directory to test instead of an executable on PATH. */
+  dir?: string;
+  optional?: boolean;
+  purpose: string;
+}
+
+export const TOOLS: readonly Tool[] = [
+  { name: 'clang', pkg: 'clang', versionArgs: ['--version'], purpose: 'assembles .S files' },
+  { name: 'clang++', pkg: 'clang', versionArgs: ['--version'], purpose: 'compiles the kernel' },
+  { name: 'ld.lld', pkg: 'lld', versionArgs: ['--version'], purpose: 'links kernel.elf' },
+  { name: 'ninja', pkg: 'ninja-build', versionArgs: ['--version'], purpose: 'runs the build' },
+  { name: 'grub-mkrescue', pkg: 'grub-common', versionArgs: ['--version'], purpose: 'makes the ISO' },
+  { name: 'grub-i386-pc', pkg: 'grub-pc-bin', dir: '/usr/lib/grub/i386-pc', purpose: 'BIOS GRUB modules for the ISO' },
+  { name: 'xorriso', pkg: 'xorriso', versionArgs: ['-version'], purpose: 'writes the ISO for grub-mkrescue' },
+  { name: 'mformat', pkg: 'mtools', versionArgs: ['--version'], purpose: 'EFI image for grub-mkrescue' },
+  { name: 'qemu-system-x86_64', pkg: 'qemu-system-x86', versionArgs: ['--version'], purpose: 'runs the kernel' },
+  { name: 'gdb', pkg: 'gdb', versionArgs: ['--version'], optional: true, purpose: 'oskit debug' },
+];
+
+/** Which tools each command needs. */
+export const NEEDS = {
+  build: ['clang', 'clang++', 'ld.lld', 'ninja'],
+  iso: ['clang', 'clang++', 'ld.lld', 'ninja', 'grub-mkrescue', 'grub-i386-pc', 'xorriso', 'mformat'],
+  boot: ['clang', 'clang++', 'ld.lld', 'ninja', 'grub-mkrescue', 'grub-i386-pc', 'xorriso', 'mformat', 'qemu-system-x86_64'],
+  qemu: ['qemu-system-x86_64'],
+} as const satisfies Record<string, readonly ToolName[]>;
+
+export function toolInfo(name: ToolName): Tool {
+  const tool = TOOLS.find((t) => t.name === name);
+  if (!tool) throw new Error(`unknown tool ${name}`);
+  return tool;
+}
+
+/** Search PATH for an executable, like `command -v`. */
+export function findExecutable(name: string, searchPath: string = process.env.PATH ?? ''): string | undefined {
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      if (statSync(candidate).isFile()) {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      }
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Where the tool is (a path), or undefined when it is missing. */
+export function locateTool(tool: Tool): string | undefined {
+  if (tool.dir) return existsSync(path.join(tool.dir, 'multiboot2.mod')) ? tool.dir : undefined;
+  return findExecutable(tool.name);
+}
+
+export function missingToolError(tool: Tool): OskitError {
+  const what = tool.dir ? `GRUB i386-pc modules (${tool.dir})` : tool.name;
+  return new OskitError(`${what} not found (install the Debian package ${tool.pkg}, or run: oskit doctor --fix)`);
+}
+
+/** Stop with one line naming the first missing tool among `names`. */
+export function requireTools(names: readonly ToolName[]): void {
+  for (const name of names) {
+    const tool = toolInfo(name);
+    if (!locateTool(tool)) throw missingToolError(tool);
+  }
+}

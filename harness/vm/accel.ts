@@ -1,0 +1,146 @@
+// Choosing the accelerator. /dev/kvm can exist while KVM guests never run
+// (no nested virtualisation), so `auto` proves KVM with a probe guest and
+// falls back to TCG with one notice; `kvm` fails fast when the probe fails.
+import { constants, accessSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { OskitError } from '../errors.js';
+import type { Project } from '../project.js';
+import { register, unregister, killGroup } from './registry.js';
+
+export type Accel = 'kvm' | 'tcg';
+export type AccelRequest = 'auto' | Accel;
+export type KvmDevice = 'ok' | 'missing' | 'no-access';
+
+export interface ProbeResult {
+  works: boolean;
+  /** Why KVM is unusable, e.g. 'probe guest did not run within 4 s'. */
+  reason: string;
+}
+
+export type AccelDecision =
+  | { kind: 'use'; accel: Accel; notice?: string }
+  | { kind: 'probe' }
+  | { kind: 'error'; message: string; hint: string };
+
+export const PROBE_TIMEOUT_MS = 4000;
+export const CACHE_TTL_MS = 10 * 60 * 1000;
+/** The probe guest writes 0x21 to isa-debug-exit: QEMU exits (0x21 << 1) | 1. */
+export const PROBE_EXIT_STATUS = 0x21 * 2 + 1;
+
+/**
+ * The decision, as a pure function of the request, the state of /dev/kvm and
+ * (once known) the probe result. Returns 'probe' when a probe is needed.
+ */
+export function decideAccel(request: AccelRequest, device: KvmDevice, probe?: ProbeResult): AccelDecision {
+  if (request === 'tcg') return { kind: 'use', accel: 'tcg' };
+  if (device !== 'ok') {
+    const why = device === 'missing' ? '/dev/kvm does not exist' : '/dev/kvm is not readable and writable by this user';
+    if (request === 'kvm') return { kind: 'error', message: `--accel kvm: ${why}`, hint: 'use --accel tcg (or auto)' };
+    return { kind: 'use', accel: 'tcg', notice: `KVM unusable here (${why}); using TCG` };
+  }
+  if (!probe) return { kind: 'probe' };
+  if (probe.works) return { kind: 'use', accel: 'kvm' };
+  if (request === 'kvm') {
+    return { kind: 'error', message: `--accel kvm: KVM does not run guests here (${probe.reason})`, hint: 'use --accel tcg (or auto)' };
+  }
+  return { kind: 'use', accel: 'tcg', notice: `KVM unusable here (${probe.reason}); using TCG` };
+}
+
+export function kvmDeviceState(device = '/dev/kvm'): KvmDevice {
+  if (!existsSync(device)) return 'missing';
+  try {
+    accessSync(device, constants.R_OK | constants.W_OK);
+    return 'ok';
+  } catch {
+    return 'no-access';
+  }
+}
+
+/**
+ * A 512-byte boot sector: mov dx, 0xf4; mov al, 0x21; out dx, al; hlt; jmp $-1
+ * (the jump loops on the hlt), zero padding and the 0x55 0xAA signature.
+ */
+export function probeBootSector(): Buffer {
+  const sector = Buffer.alloc(512);
+  Buffer.from([0xba, 0xf4, 0x00, 0xb0, 0x21, 0xee, 0xf4, 0xeb, 0xfd]).copy(sector, 0);
+  sector[510] = 0x55;
+  sector[511] = 0xaa;
+  return sector;
+}
+
+interface CacheEntry extends ProbeResult {
+  at: number;
+}
+
+export function readProbeCache(project: Project, now = Date.now()): ProbeResult | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(path.join(project.buildDir, 'accel.json'), 'utf8')) as CacheEntry;
+    if (typeof entry.at !== 'number' || typeof entry.works !== 'boolean' || typeof entry.reason !== 'string') return undefined;
+    if (now - entry.at < 0 || now - entry.at > CACHE_TTL_MS) return undefined;
+    return { works: entry.works, reason: entry.reason };
+  } catch {
+    return undefined;
+  }
+}
+
+function writeProbeCache(project: Project, result: ProbeResult): void {
+  mkdirSync(project.buildDir, { recursive: true });
+  const entry: CacheEntry = { ...result, at: Date.now() };
+  writeFileSync(path.join(project.buildDir, 'accel.json'), JSON.stringify(entry, null, 2) + '\n');
+}
+
+/** Boot the probe sector under KVM, bounded by PROBE_TIMEOUT_MS. */
+export async function probeKvm(project: Project): Promise<ProbeResult> {
+  mkdirSync(project.buildDir, { recursive: true });
+  const image = path.join(project.buildDir, 'accel-probe.img');
+  writeFileSync(image, probeBootSector());
+  const proc = execa('qemu-system-x86_64', [
+    '-accel', 'kvm', '-cpu', 'host', '-M', 'pc', '-m', '16M', '-display', 'none', '-nodefaults', '-no-reboot',
+    '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
+    '-drive', `file=${image},format=raw,if=floppy`,
+  ], { reject: false, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL', stdin: 'ignore', all: true, detached: true });
+  const pid = proc.pid;
+  if (pid !== undefined) register({ pid, kill: () => killGroup(pid) });
+  const result = await proc;
+  if (pid !== undefined) {
+    killGroup(pid);
+    unregister(pid);
+  }
+  if (result.timedOut) return { works: false, reason: `probe guest did not run within ${PROBE_TIMEOUT_MS / 1000} s` };
+  if (result.exitCode === PROBE_EXIT_STATUS) return { works: true, reason: 'probe guest ran' };
+  const first = String(result.all ?? '').split('\n').find((l) => l.trim() !== '') ?? '';
+  return { works: false, reason: `probe QEMU exited with status ${result.exitCode ?? result.signal}${first ? `: ${first.trim()}` : ''}` };
+}
+
+export interface AccelChoice {
+  accel: Accel;
+  notice?: string;
+}
+
+/** The probe result from build/accel.json when fresh, else a new probe (then cached). */
+export async function cachedProbe(project: Project): Promise<ProbeResult> {
+  const cached = readProbeCache(project);
+  if (cached) return cached;
+  const probe = await probeKvm(project);
+  writeProbeCache(project, probe);
+  return probe;
+}
+
+/** Resolve a request to an accelerator, probing (cached 10 minutes) when needed. */
+export async function resolveAccel(project: Project, request: AccelRequest): Promise<AccelChoice> {
+  const device = kvmDeviceState();
+  let decision = decideAccel(request, device);
+  if (decision.kind === 'probe') {
+    decision = decideAccel(request, device, await cachedProbe(project));
+  }
+  if (decision.kind === 'error') throw new OskitError(decision.message, decision.hint);
+  if (decision.kind === 'probe') throw new Error('unreachable: probe decided twice');
+  return decision.notice ? { accel: decision.accel, notice: decision.notice } : { accel: decision.accel };
+}
+
+export function parseAccelRequest(value: string | undefined): AccelRequest {
+  const v = value ?? process.env.OSKIT_ACCEL ?? 'auto';
+  if (v === 'auto' || v === 'kvm' || v === 'tcg') return v;
+  throw new OskitError(`--accel must be auto, kvm or tcg (got ${JSON.stringify(v)})`);
+}

@@ -1,0 +1,157 @@
+// `oskit test`: boot with `ktest` (or `ktest=GLOB`) passed through fw_cfg,
+// keep the whole serial log, parse KTAP, and turn every way a run can go
+// wrong (panic, triple fault, silence, no exit) into a reported result.
+import { rmSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { allPassed, parseKtap, type KtapResult, type TestNode } from '../report/ktap.js';
+import { loadSymbolizer, symbolizeLines, symbolizeText } from '../report/symbolize.js';
+import type { Project } from '../project.js';
+import type { ExitInfo } from './console.js';
+import { decodeExit, EXIT_SUCCESS, EXIT_TESTS_FAILED } from './exit.js';
+import { prepareSession, startConsole, timestamp, type BootOptions, type Session } from './session.js';
+
+export interface TestRunOptions extends BootOptions {
+  /** Glob of suites or suite.case names (ktest=GLOB). */
+  filter?: string;
+  /** More kernel arguments after `ktest` (e.g. crash=pf, loglevel=3). */
+  kernelArgs?: string;
+  /** Grace period for QEMU to exit once the run is complete or a crash report ended. */
+  exitGraceMs?: number;
+}
+
+export interface TestRun {
+  result: KtapResult;
+  passed: boolean;
+  exit: ExitInfo;
+  /** Why the run failed beyond failing tests (panic, triple fault, timeout, exit status). */
+  problems: string[];
+  session: Session;
+  command: string;
+  logFile: string;
+  output: string;
+  /** The panic / exception report, symbolised, when the kernel printed one. */
+  crashReport?: string[];
+  durationMs: number;
+}
+
+/** The kernel's panic or exception report: from its first line to `end of report`. */
+export function extractCrashReport(output: string): string[] | undefined {
+  const lines = output.split('\n');
+  const start = lines.findIndex((l) => /^(KERNEL PANIC:|EXCEPTION:)/.test(l.trimStart()));
+  if (start < 0) return undefined;
+  const end = lines.findIndex((l, i) => i > start && /end of report/.test(l));
+  return lines.slice(start, end < 0 ? undefined : end + 1);
+}
+
+function relabel(nodes: TestNode[], from: TestNode['status'], to: TestNode['status'], note: string, symbolize: (l: string[]) => string[]): void {
+  for (const n of nodes) {
+    if (n.status === from) {
+      n.status = to;
+      if (n.consoleTail && note) n.diagnostics.push(note);
+    }
+    if (n.consoleTail) n.consoleTail = symbolize(n.consoleTail);
+    relabel(n.children, from, to, note, symbolize);
+  }
+}
+
+/** Run the kernel's test suites once and report. Never hangs: every wait is bounded. */
+export async function runKernelTests(project: Project, options: TestRunOptions = {}): Promise<TestRun> {
+  const session = await prepareSession(project, options);
+  const { config } = session;
+  const logName = `test-${timestamp()}-${process.pid}.log`;
+  const started = Date.now();
+  const { console: vm } = startConsole(session, {
+    cmdlineExtra: [options.filter ? `ktest=${options.filter}` : 'ktest', options.kernelArgs ?? ''].join(' ').trim(),
+    logName,
+  });
+  const last = path.join(project.logsDir, 'last-test.log');
+  rmSync(last, { force: true });
+  try {
+    symlinkSync(logName, last);
+  } catch {
+    // a filesystem without symlinks: the timestamped log is still there
+  }
+
+  const problems: string[] = [];
+  let killedFor: string | undefined;
+  const graceMs = options.exitGraceMs ?? 10_000;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const armGrace = (why: string) => {
+    if (graceTimer) return;
+    graceTimer = setTimeout(() => {
+      killedFor = `${why}, but QEMU did not exit within ${graceMs / 1000} s`;
+      void vm.kill();
+    }, graceMs);
+  };
+  vm.onLine((line) => {
+    if (/end of report/.test(line)) armGrace('the kernel printed its crash report');
+    else if (/^(ok|not ok) \d+/.test(line)) {
+      const r = parseKtap(vm.output);
+      if (!r.crashed && r.plan !== undefined && r.tests.length >= r.plan) armGrace('all tests reported');
+    }
+  });
+  const watchdog = setInterval(() => {
+    const now = Date.now();
+    if (now - started > config.testTimeoutMs) {
+      killedFor = `the test run exceeded testTimeoutMs (${config.testTimeoutMs} ms)`;
+      void vm.kill();
+    } else if (now - vm.lastOutputAt > config.bootTimeoutMs) {
+      killedFor = `no serial output for ${config.bootTimeoutMs / 1000} s (bootTimeoutMs)`;
+      void vm.kill();
+    }
+  }, 250);
+  let exit: ExitInfo;
+  try {
+    exit = await vm.waitExit();
+  } finally {
+    clearInterval(watchdog);
+    if (graceTimer) clearTimeout(graceTimer);
+  }
+  const durationMs = Date.now() - started;
+  const output = vm.output;
+  const symbolizer = loadSymbolizer(project.kernelElf);
+  const symbolize = (lines: string[]) => symbolizeLines(lines, symbolizer);
+  const result = parseKtap(output);
+
+  const crash = extractCrashReport(output);
+  if (killedFor) {
+    problems.push(`stopped QEMU: ${killedFor}`);
+    relabel(result.tests, 'crashed', killedFor.startsWith('no serial') || killedFor.includes('exceeded') ? 'timeout' : 'crashed', killedFor, symbolize);
+  } else {
+    const decoded = decodeExit(exit);
+    const complete = allPassed(result);
+    if (decoded.outcome === 'panic' || decoded.outcome === 'triple-fault') {
+      problems.push(decoded.message);
+      relabel(result.tests, 'crashed', 'crashed', decoded.message, symbolize);
+    } else if (exit.status === EXIT_SUCCESS && !complete && !result.crashed) {
+      problems.push('the kernel reported success but the KTAP results contain failures');
+    } else if (exit.status === EXIT_TESTS_FAILED && complete) {
+      problems.push('the kernel reported failing tests but every KTAP result passed');
+    } else if (exit.status !== EXIT_SUCCESS && exit.status !== EXIT_TESTS_FAILED) {
+      problems.push(decoded.message);
+      relabel(result.tests, 'crashed', 'crashed', decoded.message, symbolize);
+    } else {
+      relabel(result.tests, 'crashed', 'crashed', '', symbolize);
+    }
+  }
+  const crashReport = crash ? symbolize(crash) : undefined;
+  const passed = allPassed(result) && exit.status === EXIT_SUCCESS && problems.length === 0 && !killedFor;
+  const run: TestRun = {
+    result,
+    passed,
+    exit,
+    problems,
+    session,
+    command: vm.command,
+    logFile: vm.logFile,
+    output,
+    durationMs,
+  };
+  if (crashReport) run.crashReport = crashReport;
+  return run;
+}
+
+/** Symbolise a whole serial log against kernel.elf. */
+export function symbolizeLog(project: Project, text: string): string {
+  return symbolizeText(text, loadSymbolizer(project.kernelElf));
+}
