@@ -9,6 +9,7 @@
 // `ktest` on the command line runs every suite; `ktest=GLOB` runs the suites
 // or "suite.case" names that match. The run ends with an isa-debug-exit code.
 #include <lib/format.hpp>
+#include <lib/string.hpp>
 #include <lib/types.hpp>
 
 class KTest {
