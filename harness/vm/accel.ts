@@ -47,7 +47,8 @@ export function decideAccel(request: AccelRequest, device: KvmDevice, probe?: Pr
   return { kind: 'use', accel: 'tcg', notice: `KVM unusable here (${probe.reason}); using TCG` };
 }
 
-export function kvmDeviceState(device = '/dev/kvm'): KvmDevice {
+/** State of /dev/kvm (OSKIT_KVM_DEVICE names another node, for testing the fallback). */
+export function kvmDeviceState(device = process.env.OSKIT_KVM_DEVICE ?? '/dev/kvm'): KvmDevice {
   if (!existsSync(device)) return 'missing';
   try {
     accessSync(device, constants.R_OK | constants.W_OK);

@@ -1,0 +1,52 @@
+// The steps every command shares: configuration, generated files, the
+// kernel build and (for booting) the ISO. Each step is skipped when fresh.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { applyOverrides, type Config, type Overrides } from '../config/schema.js';
+import { NEEDS, requireTools } from '../doctor/tools.js';
+import { OskitError } from '../errors.js';
+import { makeIso } from '../image/iso.js';
+import type { Project } from '../project.js';
+import { generateAll } from './generate.js';
+import { LINKER_SCRIPT, runNinja, writeNinjaFile } from './ninja.js';
+
+export interface PrepareOptions extends Overrides {
+  /** --config FILE */
+  configFile?: string;
+  /** Collect tool output instead of showing it (tests). */
+  quiet?: boolean;
+  /** Make the ISO as well as kernel.elf. */
+  iso?: boolean;
+}
+
+export interface Prepared {
+  config: Config;
+  kernelElf: string;
+  iso?: string;
+  /** Ninja's output when quiet. */
+  buildOutput: string;
+}
+
+/** Load the configuration with command-line overrides applied. */
+export async function resolveConfig(project: Project, options: PrepareOptions): Promise<Config> {
+  return applyOverrides(await loadConfig(project, options.configFile), options);
+}
+
+/** Generate, build kernel.elf and (with options.iso) the ISO. */
+export async function prepare(project: Project, options: PrepareOptions = {}): Promise<Prepared> {
+  const config = await resolveConfig(project, options);
+  requireTools(options.iso ? NEEDS.iso : NEEDS.build);
+  if (!existsSync(project.kernelSrc)) {
+    throw new OskitError(`kernel sources not found: ${project.kernelSrc}`, 'run oskit inside a project with kernel-src/');
+  }
+  if (!existsSync(path.join(project.root, LINKER_SCRIPT))) {
+    throw new OskitError(`linker script not found: ${LINKER_SCRIPT}`);
+  }
+  generateAll(project, config);
+  writeNinjaFile(project);
+  const built = await runNinja(project, { stdio: options.quiet ? 'pipe' : 'inherit' });
+  const out: Prepared = { config, kernelElf: project.kernelElf, buildOutput: built.output };
+  if (options.iso) out.iso = (await makeIso(project)).iso;
+  return out;
+}

@@ -1,0 +1,58 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { discoverSources, ninjaFile, objectFor } from '../../harness/build/ninja.js';
+import { findExecutable, missingToolError, toolInfo } from '../../harness/doctor/tools.js';
+import { projectAt } from '../../harness/project.js';
+import { decodeExit } from '../../harness/vm/exit.js';
+import { extractCrashReport } from '../../harness/vm/ktest.js';
+
+t.test('QEMU exit status decoding (DESIGN.md)', async (t) => {
+  t.match(decodeExit({ status: 33, signal: null }), { outcome: 'success', exitCode: 0 });
+  t.match(decodeExit({ status: 35, signal: null }), { outcome: 'tests-failed', exitCode: 35 });
+  t.match(decodeExit({ status: 37, signal: null }), { outcome: 'panic', exitCode: 37 });
+  t.match(decodeExit({ status: 0, signal: null }), { outcome: 'triple-fault' }, 'non-interactive: 0 is a triple fault');
+  t.match(decodeExit({ status: 0, signal: null }, 'guest-reset', true), { outcome: 'triple-fault', exitCode: 3 });
+  t.match(decodeExit({ status: 0, signal: null }, 'host-qmp-quit', true), { outcome: 'quit', exitCode: 0 });
+  t.match(decodeExit({ status: 1, signal: null }), { outcome: 'qemu-error', exitCode: 1 });
+  t.match(decodeExit({ status: 67, signal: null }), { outcome: 'guest-exit', message: /0x21/ });
+  t.match(decodeExit({ status: null, signal: 9 }), { outcome: 'signal', exitCode: 137 });
+});
+
+t.test('crash report extraction', async (t) => {
+  const log = '[ 0.1] x\nKERNEL PANIC: boom\nbacktrace:\n  #0 0x0000000000000001\nend of report\n[ 0.2] after\n';
+  t.same(extractCrashReport(log), ['KERNEL PANIC: boom', 'backtrace:', '  #0 0x0000000000000001', 'end of report']);
+  t.equal(extractCrashReport('all fine\n'), undefined);
+});
+
+t.test('sources and build.ninja', async (t) => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'oskit-ninja-'));
+  for (const f of ['kernel-src/kernel/main.cpp', 'kernel-src/arch/x86_64/boot.S', 'kernel-src/user/hello.cpp', 'kernel-src/lib/util.hpp', 'kernel-src/lib/util.cpp']) {
+    mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+    writeFileSync(path.join(root, f), '');
+  }
+  const sources = discoverSources(projectAt(root));
+  t.same(sources, ['kernel-src/arch/x86_64/boot.S', 'kernel-src/kernel/main.cpp', 'kernel-src/lib/util.cpp'], 'user/ and headers excluded, sorted');
+  const text = ninjaFile(sources);
+  t.equal(objectFor('kernel-src/kernel/main.cpp'), 'build/obj/kernel-src/kernel/main.cpp.o');
+  t.match(text, /^build build\/obj\/kernel-src\/kernel\/main\.cpp\.o: cxx kernel-src\/kernel\/main\.cpp$/m);
+  t.match(text, /^build build\/obj\/kernel-src\/arch\/x86_64\/boot\.S\.o: as kernel-src\/arch\/x86_64\/boot\.S$/m);
+  t.match(text, /^build build\/obj\/build\/gen\/isr_stubs\.S\.o: as build\/gen\/isr_stubs\.S$/m);
+  t.match(text, /^build build\/kernel\.elf: link .* \| kernel-src\/arch\/x86_64\/linker\.ld$/m, 'link depends on the linker script');
+  t.match(text, /deps = gcc/);
+  t.match(text, /depfile = \$out\.d/);
+  for (const flag of ['--target=x86_64-unknown-none-elf', '-std=c++20', '-mcmodel=kernel', '-mno-red-zone', '-mgeneral-regs-only', '-fno-pic', '-Ibuild/gen', '-Werror=return-type']) {
+    t.match(text, new RegExp(`^cxxflags = .*${flag.replace(/[+.=-]/g, '\\$&')}`, 'm'), flag);
+  }
+  t.match(text, /^ldflags = -nostdlib -static -z max-page-size=0x1000 --no-pie$/m);
+  t.match(text, /command = ld\.lld \$ldflags -T kernel-src\/arch\/x86_64\/linker\.ld -o \$out \$in/);
+  t.notMatch(text, /user\/hello/);
+});
+
+t.test('tool checks', async (t) => {
+  t.equal(findExecutable('definitely-not-a-tool-oskit'), undefined);
+  t.ok(findExecutable('sh'));
+  t.equal(missingToolError(toolInfo('ld.lld')).message, 'ld.lld not found (install the Debian package lld, or run: oskit doctor --fix)');
+  t.match(missingToolError(toolInfo('grub-i386-pc')).message, /GRUB i386-pc modules .* grub-pc-bin/);
+});

@@ -1,0 +1,61 @@
+import t from 'tap';
+import { escapeOptionValue, memoryArg, qemuArgs, shellQuote } from '../../harness/vm/qemu.js';
+
+const base = { accel: 'tcg' as const, smp: 4, memoryBytes: 512 * 1024 * 1024, iso: 'build/oskit.iso' };
+
+function valueAfter(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+t.test('TCG defaults', async (t) => {
+  const a = qemuArgs(base);
+  t.equal(valueAfter(a, '-M'), 'q35');
+  t.equal(valueAfter(a, '-cpu'), 'max');
+  t.equal(valueAfter(a, '-accel'), 'tcg');
+  t.equal(valueAfter(a, '-smp'), '4');
+  t.equal(valueAfter(a, '-m'), '512M');
+  t.equal(valueAfter(a, '-cdrom'), 'build/oskit.iso');
+  t.equal(valueAfter(a, '-boot'), 'd');
+  t.ok(a.includes('-no-reboot'));
+  t.equal(valueAfter(a, '-device'), 'isa-debug-exit,iobase=0xf4,iosize=0x04');
+  t.equal(valueAfter(a, '-serial'), 'stdio');
+  t.equal(valueAfter(a, '-monitor'), 'none');
+  t.equal(valueAfter(a, '-display'), 'none');
+  t.notOk(a.includes('-fw_cfg'), 'no fw_cfg without per-run arguments');
+  t.notOk(a.includes('-qmp'));
+  t.notOk(a.includes('-s'));
+});
+
+t.test('KVM uses the host CPU', async (t) => {
+  const a = qemuArgs({ ...base, accel: 'kvm' });
+  t.equal(valueAfter(a, '-cpu'), 'host');
+  t.equal(valueAfter(a, '-accel'), 'kvm');
+});
+
+t.test('options', async (t) => {
+  const a = qemuArgs({
+    ...base,
+    smp: 1,
+    memoryBytes: 16 * 1024 ** 3,
+    cmdlineExtra: 'ktest=pmm.*,heap crash=pf',
+    display: true,
+    qmpSocket: '/tmp/x/qmp.sock',
+    gdb: true,
+    serial: 'mon:stdio',
+    extraArgs: ['-d', 'int'],
+  });
+  t.equal(valueAfter(a, '-m'), '16384M');
+  t.equal(valueAfter(a, '-fw_cfg'), 'name=opt/oskit/cmdline,string=ktest=pmm.*,,heap crash=pf', 'commas doubled');
+  t.notOk(a.includes('-display'), 'a window with --display');
+  t.equal(valueAfter(a, '-qmp'), 'unix:/tmp/x/qmp.sock,server=on,wait=off');
+  t.ok(a.includes('-s') && a.includes('-S'));
+  t.equal(valueAfter(a, '-serial'), 'mon:stdio');
+  t.same(a.slice(-2), ['-d', 'int'], 'extra args last');
+});
+
+t.test('helpers', async (t) => {
+  t.equal(escapeOptionValue('a,b,,c'), 'a,,b,,,,c');
+  t.equal(memoryArg(32 * 1024 * 1024), '32M');
+  t.equal(shellQuote(['qemu', '-fw_cfg', 'name=x,string=a b', "it's"]), "qemu -fw_cfg 'name=x,string=a b' 'it'\\''s'");
+});
