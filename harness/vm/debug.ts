@@ -8,7 +8,7 @@ import { notice } from '../log.js';
 import { rel, type Project } from '../project.js';
 import { Qmp } from './qmp.js';
 import { QEMU_BINARY, qemuArgs, shellQuote } from './qemu.js';
-import { killGroup, register, unregister } from './registry.js';
+import { killGroup, onExitRestore, register, unregister } from './registry.js';
 import { prepareSession, sessionQemuOptions, socketDir, timestamp, type BootOptions } from './session.js';
 import { OskitError } from '../errors.js';
 
@@ -27,6 +27,7 @@ export async function runDebug(project: Project, options: DebugOptions = {}): Pr
   const session = await prepareSession(project, options);
   const dir = socketDir();
   const qmpSocket = path.join(dir, 'qmp.sock');
+  const forgetDir = onExitRestore(() => rmSync(dir, { recursive: true, force: true }));
   const serialLog = path.join(project.logsDir, `debug-${timestamp()}.log`);
   (await import('node:fs')).mkdirSync(project.logsDir, { recursive: true });
   const args = qemuArgs(sessionQemuOptions(session, {
@@ -78,6 +79,7 @@ export async function runDebug(project: Project, options: DebugOptions = {}): Pr
     killGroup(pid);
     await qemuExit;
     unregister(pid);
+    forgetDir();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -9,7 +9,7 @@ import type { Project } from '../project.js';
 import { decodeExit, type DecodedExit } from './exit.js';
 import { Qmp } from './qmp.js';
 import { QEMU_BINARY, qemuArgs } from './qemu.js';
-import { guardTerminal, register, unregister } from './registry.js';
+import { guardTerminal, onExitRestore, register, unregister } from './registry.js';
 import { prepareSession, sessionQemuOptions, socketDir, type BootOptions } from './session.js';
 
 export interface RunOptions extends BootOptions {
@@ -23,6 +23,7 @@ export async function runInteractive(project: Project, options: RunOptions = {})
   const session = await prepareSession(project, options);
   const dir = socketDir();
   const qmpSocket = path.join(dir, 'qmp.sock');
+  const forgetDir = onExitRestore(() => rmSync(dir, { recursive: true, force: true }));
   const args = qemuArgs(sessionQemuOptions(session, {
     serial: 'mon:stdio',
     qmpSocket,
@@ -59,6 +60,7 @@ export async function runInteractive(project: Project, options: RunOptions = {})
     if (pid !== undefined) unregister(pid);
     restoreTerminal();
     qmp?.close();
+    forgetDir();
     rmSync(dir, { recursive: true, force: true });
   }
   const signal = result.signal ? (await import('node:os')).constants.signals[result.signal] : null;

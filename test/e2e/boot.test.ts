@@ -1,17 +1,14 @@
 // Boot the real ISO (TCG unless OSKIT_ACCEL says otherwise) and check what a
 // user sees on the serial console, against DESIGN.md's contract.
-import t from 'tap';
 import { GiB, MiB } from '../../harness/config/schema.js';
 import { loadSymbolizer, symbolizeLines } from '../../harness/report/symbolize.js';
 import { extractCrashReport } from '../../harness/vm/ktest.js';
 import { prepareSession, startConsole } from '../../harness/vm/session.js';
-import { assertNoQemuLeft, bootOptions, project, runCli } from './helpers.js';
+import { bootOptions, project, qemuTest, runCli } from './helpers.js';
 
 const PMM_LINE = /pmm: usable (\d+) KiB in (\d+) regions?/;
 
-t.afterEach(async (t) => assertNoQemuLeft(t));
-
-t.test('boot log: memory totals and the ready line', async (t) => {
+qemuTest('boot log: memory totals and the ready line', async (t) => {
   const session = await prepareSession(project, bootOptions);
   const { console: vm } = startConsole(session, { logName: 'e2e-boot.log' });
   try {
@@ -29,7 +26,7 @@ t.test('boot log: memory totals and the ready line', async (t) => {
   }
 });
 
-t.test('-m 16G: usable memory within (16 GiB - 64 MiB, 16 GiB]', async (t) => {
+qemuTest('-m 16G: usable memory within (16 GiB - 64 MiB, 16 GiB]', async (t) => {
   const session = await prepareSession(project, { ...bootOptions, mem: '16G' });
   t.equal(session.config.memoryBytes, 16 * GiB);
   const { console: vm, args } = startConsole(session, { logName: 'e2e-16g.log' });
@@ -44,7 +41,7 @@ t.test('-m 16G: usable memory within (16 GiB - 64 MiB, 16 GiB]', async (t) => {
   }
 });
 
-t.test('crash=pf: an EXCEPTION report with a symbolised backtrace, QEMU exit 37', async (t) => {
+qemuTest('crash=pf: an EXCEPTION report with a symbolised backtrace, QEMU exit 37', async (t) => {
   const session = await prepareSession(project, bootOptions);
   const { console: vm } = startConsole(session, { cmdlineExtra: 'crash=pf', logName: 'e2e-crash.log' });
   let exit;
@@ -68,7 +65,7 @@ t.test('crash=pf: an EXCEPTION report with a symbolised backtrace, QEMU exit 37'
   t.ok(frames.every((f) => /\+0x[0-9a-f]+$/.test(f)), 'every frame resolves');
 });
 
-t.test('oskit run --cmdline crash=pf exits 37', async (t) => {
+qemuTest('oskit run --cmdline crash=pf exits 37', async (t) => {
   const r = await runCli(t, ['run', '--accel', bootOptions.accel, '--cmdline', 'crash=pf']);
   t.equal(r.exitCode, 37, r.stderr);
   t.match(r.stdout, /EXCEPTION:/);

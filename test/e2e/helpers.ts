@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import type { Test } from 'tap';
+import tap, { type Test } from 'tap';
 import { projectAt } from '../../harness/project.js';
 import { isAlive, startedPids } from '../../harness/vm/registry.js';
 
@@ -50,4 +50,15 @@ export async function runCli(t: Test, args: string[], env: Record<string, string
   });
   t.same(qemuWithTag(tag), [], `no QEMU left behind by oskit ${args.join(' ')}`);
   return result;
+}
+
+/** A tap test that ends by asserting no QEMU it started is still running. */
+export function qemuTest(name: string, body: (t: Test) => Promise<void>): void {
+  tap.test(name, async (t) => {
+    try {
+      await body(t);
+    } finally {
+      assertNoQemuLeft(t);
+    }
+  });
 }

@@ -2,15 +2,12 @@
 // is well formed, and the CLI's accelerator handling is honest.
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import t from 'tap';
 import { allPassed, parseKtap, summarize } from '../../harness/report/ktap.js';
 import { toTap } from '../../harness/report/tap.js';
 import { runKernelTests } from '../../harness/vm/ktest.js';
-import { assertNoQemuLeft, bootOptions, project, runCli } from './helpers.js';
+import { bootOptions, project, qemuTest, runCli } from './helpers.js';
 
-t.afterEach(async (t) => assertNoQemuLeft(t));
-
-t.test('API run: all suites pass and produce TAP', async (t) => {
+qemuTest('API run: all suites pass and produce TAP', async (t) => {
   const run = await runKernelTests(project, bootOptions);
   const summary = summarize(run.result.tests);
   t.same(run.problems, [], 'no problems');
@@ -28,13 +25,13 @@ t.test('API run: all suites pass and produce TAP', async (t) => {
   t.equal(realpathSync(path.join(project.logsDir, 'last-test.log')), realpathSync(run.logFile));
 });
 
-t.test('API run with a filter runs only the matching suite', async (t) => {
+qemuTest('API run with a filter runs only the matching suite', async (t) => {
   const all = await runKernelTests(project, { ...bootOptions, filter: 'pmm' });
   t.ok(all.passed);
   t.same(all.result.tests.map((s) => s.name), ['pmm']);
 });
 
-t.test('CLI: oskit test --reporter tap', async (t) => {
+qemuTest('CLI: oskit test --reporter tap', async (t) => {
   const r = await runCli(t, ['test', '--accel', bootOptions.accel, '--reporter', 'tap', ...(bootOptions.smp ? ['--smp', bootOptions.smp] : [])]);
   t.equal(r.exitCode, 0, r.stderr);
   t.match(r.stdout, /^TAP version 13\n/, 'stdout is TAP only');
@@ -42,7 +39,7 @@ t.test('CLI: oskit test --reporter tap', async (t) => {
   t.match(r.stderr, /^oskit: accel (tcg|kvm), \d+ CPUs?, \d+[MG] RAM$/m, 'header with accelerator and CPU count');
 });
 
-t.test('CLI: --accel kvm without a usable /dev/kvm fails fast with one line', async (t) => {
+qemuTest('CLI: --accel kvm without a usable /dev/kvm fails fast with one line', async (t) => {
   const started = Date.now();
   const r = await runCli(t, ['test', '--accel', 'kvm'], { OSKIT_KVM_DEVICE: '/nonexistent/kvm' });
   t.ok(Date.now() - started < 30_000, 'within seconds');
@@ -51,7 +48,7 @@ t.test('CLI: --accel kvm without a usable /dev/kvm fails fast with one line', as
   t.notMatch(r.stderr, /\n\s+at /, 'no stack trace');
 });
 
-t.test('CLI: --accel auto falls back to TCG with one notice', async (t) => {
+qemuTest('CLI: --accel auto falls back to TCG with one notice', async (t) => {
   const r = await runCli(t, ['test', '--accel', 'auto', '--filter', 'lib', '--reporter', 'json'], { OSKIT_KVM_DEVICE: '/nonexistent/kvm' });
   t.equal(r.exitCode, 0, r.stderr);
   t.equal(r.stderr.match(/KVM unusable here/g)?.length, 1, 'exactly one notice line');

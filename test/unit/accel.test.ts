@@ -1,9 +1,20 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { CACHE_TTL_MS, decideAccel, kvmDeviceState, parseAccelRequest, PROBE_EXIT_STATUS, probeBootSector, readProbeCache } from '../../harness/vm/accel.js';
 import { projectAt } from '../../harness/project.js';
+
+const tempDirs: string[] = [];
+/** A temporary directory removed when the file's tests end. */
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+t.teardown(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
 
 const works = { works: true, reason: 'probe guest ran' };
 const hangs = { works: false, reason: 'probe guest did not run within 4 s' };
@@ -41,7 +52,7 @@ t.test('probe boot sector', async (t) => {
 });
 
 t.test('verdict cache lasts ten minutes', async (t) => {
-  const project = projectAt(mkdtempSync(path.join(os.tmpdir(), 'oskit-accel-')));
+  const project = projectAt(tempDir('oskit-accel-'));
   mkdirSync(project.buildDir, { recursive: true });
   const now = 1_000_000_000;
   writeFileSync(path.join(project.buildDir, 'accel.json'), JSON.stringify({ ...hangs, at: now }));

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -6,6 +6,17 @@ import { loadConfig } from '../../harness/config/load.js';
 import { applyOverrides, DEFAULTS, formatSize, GiB, MiB, parseSize, validateConfig } from '../../harness/config/schema.js';
 import { OskitError } from '../../harness/errors.js';
 import { projectAt } from '../../harness/project.js';
+
+const tempDirs: string[] = [];
+/** A temporary directory removed when the file's tests end. */
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+t.teardown(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
 
 function errorOf(fn: () => unknown): OskitError {
   try {
@@ -96,7 +107,7 @@ t.test('command-line overrides', async (t) => {
 });
 
 t.test('loading oskit.config.ts through the package self-reference', async (t) => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'oskit-config-'));
+  const dir = tempDir('oskit-config-');
   const project = projectAt(dir);
   writeFileSync(path.join(dir, 'oskit.config.ts'), [
     "import { defineConfig } from 'oskit/config';",
@@ -117,5 +128,5 @@ t.test('loading oskit.config.ts through the package self-reference', async (t) =
   t.equal((await loadConfig(project, other)).logLevel, 'debug');
 
   await t.rejects(loadConfig(project, path.join(dir, 'missing.ts')), { message: `config file not found: ${path.join(dir, 'missing.ts')}` });
-  t.same(await loadConfig(projectAt(mkdtempSync(path.join(os.tmpdir(), 'oskit-empty-')))), DEFAULTS, 'no config file: defaults');
+  t.same(await loadConfig(projectAt(tempDir('oskit-empty-'))), DEFAULTS, 'no config file: defaults');
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -7,6 +7,17 @@ import { findExecutable, missingToolError, toolInfo } from '../../harness/doctor
 import { projectAt } from '../../harness/project.js';
 import { decodeExit } from '../../harness/vm/exit.js';
 import { extractCrashReport } from '../../harness/vm/ktest.js';
+
+const tempDirs: string[] = [];
+/** A temporary directory removed when the file's tests end. */
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+t.teardown(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
 
 t.test('QEMU exit status decoding (DESIGN.md)', async (t) => {
   t.match(decodeExit({ status: 33, signal: null }), { outcome: 'success', exitCode: 0 });
@@ -27,7 +38,7 @@ t.test('crash report extraction', async (t) => {
 });
 
 t.test('sources and build.ninja', async (t) => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'oskit-ninja-'));
+  const root = tempDir('oskit-ninja-');
   for (const f of ['kernel-src/kernel/main.cpp', 'kernel-src/arch/x86_64/boot.S', 'kernel-src/user/hello.cpp', 'kernel-src/lib/util.hpp', 'kernel-src/lib/util.cpp']) {
     mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
     writeFileSync(path.join(root, f), '');

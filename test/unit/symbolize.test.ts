@@ -1,14 +1,25 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { readElfSymbols } from '../../harness/report/elf.js';
 import { demangleNames, loadSymbolizer, symbolizeText, symbolizerFrom } from '../../harness/report/symbolize.js';
 
+const tempDirs: string[] = [];
+/** A temporary directory removed when the file's tests end. */
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+t.teardown(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
 // A small freestanding ELF64 linked at a kernel-like address by the same
 // toolchain that builds the kernel; ld.lld's map file is the cross-check.
-const dir = mkdtempSync(path.join(os.tmpdir(), 'oskit-sym-'));
+const dir = tempDir('oskit-sym-');
 writeFileSync(path.join(dir, 'a.cpp'), [
   'extern "C" int first(int x) { return x * 3 + 1; }',
   'namespace mm { int second(int x) { volatile int y = x; for (int i = 0; i < 10; i++) y = y + i; return y; } }',
