@@ -34,6 +34,15 @@ t.test('auto', async (t) => {
   t.match(decideAccel('auto', 'no-access'), { kind: 'use', accel: 'tcg', notice: /not readable and writable/ });
 });
 
+t.test('KVM that runs the probe far slower than TCG', async (t) => {
+  const slow = { works: true, reason: 'probe guest ran', kvmMs: 2567, tcgMs: 108 };
+  t.same(decideAccel('auto', 'ok', slow), { kind: 'use', accel: 'tcg', notice: 'KVM unusable here (it runs the probe guest slower than TCG: 2.6 s against 0.1 s); using TCG' });
+  t.match(decideAccel('kvm', 'ok', slow), { kind: 'use', accel: 'kvm', notice: /KVM works but is slow here/ }, 'an explicit kvm request is honoured, with a notice');
+  const fast = { works: true, reason: 'probe guest ran', kvmMs: 300, tcgMs: 110 };
+  t.same(decideAccel('auto', 'ok', fast), { kind: 'use', accel: 'kvm' }, 'a healthy KVM boots the probe about as fast as TCG');
+  t.same(decideAccel('auto', 'ok', { works: true, reason: 'probe guest ran', kvmMs: 3000 }), { kind: 'use', accel: 'kvm' }, 'no TCG time: no comparison');
+});
+
 t.test('kvm fails clearly', async (t) => {
   t.same(decideAccel('kvm', 'ok'), { kind: 'probe' });
   t.same(decideAccel('kvm', 'ok', works), { kind: 'use', accel: 'kvm' });
@@ -55,6 +64,8 @@ t.test('verdict cache lasts ten minutes', async (t) => {
   const project = projectAt(tempDir('oskit-accel-'));
   mkdirSync(project.buildDir, { recursive: true });
   const now = 1_000_000_000;
+  writeFileSync(path.join(project.buildDir, 'accel.json'), JSON.stringify({ works: true, reason: 'probe guest ran', kvmMs: 2000, tcgMs: 100, at: now - 5 }));
+  t.same(readProbeCache(project, now), { works: true, reason: 'probe guest ran', kvmMs: 2000, tcgMs: 100 }, 'timings cached too');
   writeFileSync(path.join(project.buildDir, 'accel.json'), JSON.stringify({ ...hangs, at: now }));
   t.same(readProbeCache(project, now + 1000), hangs);
   t.same(readProbeCache(project, now + CACHE_TTL_MS - 1), hangs);
