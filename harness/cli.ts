@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { prepare } from './build/pipeline.js';
 import { benchBoot, formatBench } from './bench/boot.js';
-import { colorErr } from './color.js';
+import { colorErr, colorOut } from './color.js';
 import { runDoctor } from './doctor/doctor.js';
 import { isOskitError, OskitError } from './errors.js';
 import { printError } from './log.js';
@@ -63,7 +63,7 @@ export function buildProgram(): Command {
     .description('build, boot and test an x86-64 hobby kernel')
     .version(packageVersion())
     .option('--config <file>', 'configuration file (default: oskit.config.ts in the project)')
-    .showHelpAfterError()
+    .showHelpAfterError('hint: oskit help <command> shows its options')
     .configureOutput({ outputError: (str, write) => write(colorErr.red(str.replace(/^error: /, 'oskit: '))) });
   const global = () => program.opts<Global>();
 
@@ -151,7 +151,7 @@ export function buildProgram(): Command {
           problems: run.problems,
         }));
       } else if (reporter === 'tap') process.stdout.write(toTap(run.result));
-      else process.stdout.write(toPretty(run.result, colorErr.level > 0 && process.stdout.isTTY === true));
+      else process.stdout.write(toPretty(run.result, colorOut.level > 0));
       if (!run.passed) {
         if (run.crashReport) process.stderr.write(`${run.crashReport.join('\n')}\n`);
         for (const p of run.problems) process.stderr.write(colorErr.red(`oskit: ${p}`) + '\n');

@@ -36,9 +36,9 @@ export function sessionHeader(s: Pick<Session, 'accel' | 'config'>): string {
 /** Build what is stale, choose the accelerator, print the header. */
 export async function prepareSession(project: Project, options: BootOptions = {}): Promise<Session> {
   const request = parseAccelRequest(options.accel);
+  requireTools(NEEDS.boot);
   const smp = options.smp ?? process.env.OSKIT_SMP;
   const prepared = await prepare(project, { ...options, ...(smp !== undefined ? { smp } : {}), iso: true, quiet: options.quiet ?? options.silent });
-  requireTools(NEEDS.qemu);
   const choice = await resolveAccel(project, request);
   const session: Session = { project, config: prepared.config, accel: choice.accel, iso: prepared.iso! };
   if (choice.notice) session.notice = choice.notice;
