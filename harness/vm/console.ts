@@ -40,6 +40,7 @@ export class ExpectError extends OskitError {
     super(what, undefined, {
       details: `--- last ${tail.length} console lines ---\n${tail.join('\n')}\n--- QEMU command ---\n${command}\n`,
     });
+    this.name = 'ExpectError';
   }
 }
 

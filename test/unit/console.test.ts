@@ -1,0 +1,54 @@
+// The console driver against small stand-in programs instead of QEMU: the
+// same pty, log, expect, send and kill paths, in milliseconds.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { Console, ExpectError } from '../../harness/vm/console.js';
+import { isAlive, livePids } from '../../harness/vm/registry.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'oskit-console-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+
+t.test('expect, the log file and CR stripping', async (t) => {
+  const vm = Console.start({ binary: 'sh', args: ['-c', 'printf "[ 0.001] one\\r\\n[ 0.002] two\\n"; exec sleep 30'], logFile: path.join(dir, 'a.log') });
+  t.ok(livePids().includes(vm.pid), 'registered while running');
+  const m = await vm.expect(/\] (t\w+)/, 5000);
+  t.equal(m[1], 'two');
+  t.notMatch(vm.output, /\r/);
+  const err = await vm.expect(/never printed/, 200).then(() => undefined, (e: unknown) => e);
+  t.ok(err instanceof ExpectError);
+  const e = err as ExpectError;
+  t.equal(e.pattern, '/never printed/');
+  t.equal(e.timeoutMs, 200);
+  t.same(e.tail, ['[ 0.001] one', '[ 0.002] two']);
+  t.match(e.command, /^sh -c /);
+  t.match(e.message, /timed out after 200 ms waiting for \/never printed\//);
+  t.match(e.details, /--- last 2 console lines ---\n\[ 0\.001\] one\n\[ 0\.002\] two\n--- QEMU command ---\nsh -c /);
+  const exit = await vm.kill();
+  t.same(exit, { status: null, signal: 9 });
+  t.notOk(isAlive(vm.pid), 'the process is gone after kill()');
+  t.notOk(livePids().includes(vm.pid), 'unregistered');
+  t.equal(readFileSync(path.join(dir, 'a.log'), 'utf8'), vm.output, 'the log file has everything');
+});
+
+t.test('a process that exits before the pattern fails the wait at once', async (t) => {
+  const vm = Console.start({ binary: 'sh', args: ['-c', 'echo bye; exit 3'], logFile: path.join(dir, 'b.log') });
+  const started = Date.now();
+  const err = (await vm.expect(/ready/, 60_000).catch((e: unknown) => e)) as ExpectError;
+  t.ok(Date.now() - started < 10_000, 'did not wait out the bound');
+  t.match(err.message, /exited \(status 3\) before \/ready\/ appeared/);
+  t.same(await vm.waitExit(), { status: 3, signal: null });
+  t.same(err.tail, ['bye']);
+});
+
+t.test('send types on the console; matches consume output in order', async (t) => {
+  const vm = Console.start({ binary: 'sh', args: ['-c', 'stty -echo; echo ready; while read l; do echo "got $l"; done'], logFile: path.join(dir, 'c.log') });
+  await vm.expect('ready', 5000);
+  vm.send('first\n');
+  await vm.expect('got first', 5000);
+  vm.send('second\n');
+  await vm.expect('got second', 5000);
+  await t.rejects(vm.expect('got first', 100), { message: /timed out after 100 ms waiting for "got first"/ }, 'an earlier match is not found again');
+  await vm.kill();
+});
