@@ -7,7 +7,7 @@ import { OskitError } from '../errors.js';
 import { notice } from '../log.js';
 import type { Project } from '../project.js';
 import { cachedProbe, decideAccel, kvmDeviceState } from '../vm/accel.js';
-import { locateTool, TOOLS, type Tool } from './tools.js';
+import { findExecutable, locateTool, TOOLS, type Tool } from './tools.js';
 
 export interface ToolStatus {
   tool: Tool;
@@ -79,6 +79,9 @@ export async function runDoctor(project: Project, options: DoctorOptions = {}): 
     if (!isRoot) {
       process.stdout.write(`run as root to install: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}\n`);
       return 1;
+    }
+    if (!findExecutable('apt-get')) {
+      throw new OskitError(`apt-get not found: install these Debian packages with your package manager: ${missing.join(' ')}`);
     }
     notice(`installing ${missing.join(' ')}`);
     const update = await execa('apt-get', ['update'], { stdio: 'inherit', reject: false });
