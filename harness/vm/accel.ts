@@ -1,6 +1,7 @@
 // Choosing the accelerator. /dev/kvm can exist while KVM guests never run
 // (no nested virtualisation), so `auto` proves KVM with a probe guest and
-// falls back to TCG with one notice; `kvm` fails fast when the probe fails.
+// falls back to TCG with one notice; `kvm` fails fast when the probe fails or
+// runs far slower than TCG.
 import { constants, accessSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -57,7 +58,13 @@ export function decideAccel(request: AccelRequest, device: KvmDevice, probe?: Pr
     const secs = (ms: number) => (ms / 1000).toFixed(1);
     const why = `it runs the probe guest slower than TCG: ${secs(probe.kvmMs!)} s against ${secs(probe.tcgMs!)} s`;
     if (request === 'auto') return { kind: 'use', accel: 'tcg', notice: `KVM unusable here (${why}); using TCG` };
-    return { kind: 'use', accel: 'kvm', notice: `KVM works but is slow here (${why})` };
+    // Without hardware nesting the kernel's own tests do not finish under
+    // such a KVM: refuse clearly rather than hang the user's run.
+    return {
+      kind: 'error',
+      message: `--accel kvm: KVM is not usable here (${why}; no hardware virtualisation reaches this machine)`,
+      hint: 'use --accel tcg (or auto)',
+    };
   }
   if (probe.works) return { kind: 'use', accel: 'kvm' };
   if (request === 'kvm') {

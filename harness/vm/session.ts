@@ -33,13 +33,14 @@ export function sessionHeader(s: Pick<Session, 'accel' | 'config'>): string {
   return `accel ${s.accel}, ${s.config.cpus} CPU${s.config.cpus === 1 ? '' : 's'}, ${formatSize(s.config.memoryBytes)} RAM`;
 }
 
-/** Build what is stale, choose the accelerator, print the header. */
+/** Choose the accelerator, build what is stale, print the header. */
 export async function prepareSession(project: Project, options: BootOptions = {}): Promise<Session> {
   const request = parseAccelRequest(options.accel);
   requireTools(NEEDS.boot);
   const smp = options.smp ?? process.env.OSKIT_SMP;
-  const prepared = await prepare(project, { ...options, ...(smp !== undefined ? { smp } : {}), iso: true, quiet: options.quiet ?? options.silent });
+  // The accelerator first: an unusable --accel kvm fails before any build.
   const choice = await resolveAccel(project, request);
+  const prepared = await prepare(project, { ...options, ...(smp !== undefined ? { smp } : {}), iso: true, quiet: options.quiet ?? options.silent });
   const session: Session = { project, config: prepared.config, accel: choice.accel, iso: prepared.iso! };
   if (choice.notice) session.notice = choice.notice;
   if (!options.silent) {

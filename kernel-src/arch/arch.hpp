@@ -69,9 +69,30 @@ namespace arch {
 // Descriptor tables, exception handling and the per-CPU base for the boot
 // CPU; FPU/SSE enabled for the user programs to come.
 void init_boot_cpu(Cpu& cpu);
-// Starts the periodic tick at `hz` on the boot CPU (PIT through the PIC until
-// the APIC takes over) and enables interrupts.
+// Sets up the interrupt controllers and starts the periodic tick at `hz` on
+// the boot CPU, then enables interrupts. With ACPI tables: local APIC timer
+// (calibrated against the PIT), I/O APIC for legacy IRQs, 8259 masked.
+// Without: PIT through the 8259 (one CPU).
 void start_timer(u32 hz);
+// Starts the calling AP's periodic tick (same rate as the boot CPU's).
+void start_local_timer();
+// One line describing the tick source.
+const char* timer_source();
+
+struct SmpStart {
+    u32 online;   // CPUs running, the boot CPU included
+    u32 expected; // CPUs the firmware lists, capped by config::max_cpus
+};
+// Starts every other CPU the firmware lists; each runs ap_main(its Cpu)
+// once its descriptor tables and interrupt controller are set up, and must
+// set cpu.online. A CPU that does not start within its timeout is reported
+// and skipped.
+SmpStart start_secondary_cpus(void (*ap_main)(Cpu&));
+// Raises the "run queued calls" interrupt on `target`.
+void send_call_interrupt(const Cpu& target);
+// Non-maskable stop for every other CPU (panic).
+void stop_other_cpus();
+void flush_tlb_page(u64 virt);
 // One line naming the CPU (vendor, model, features that matter to us).
 void log_cpu_identity();
 } // namespace arch

@@ -1,5 +1,6 @@
 #include <kernel/ktest.hpp>
 #include <kernel/log.hpp>
+#include <kernel/time.hpp>
 #include <lib/glob.hpp>
 #include <lib/string.hpp>
 
@@ -92,6 +93,7 @@ bool run(const char* glob)
         kprint("%sKTAP version 1\n%s# Subtest: %s\n%s1..%lu\n", CASE_INDENT, CASE_INDENT, suite.name,
                CASE_INDENT, cases);
         size_t case_number = 0, suite_failed = 0, suite_skipped = 0;
+        u64 suite_start = time::since_boot_ns();
         for (size_t i = 0; i < suite.count; i++) {
             const KTestCase& c = suite.cases[i];
             if (!case_selected(suite, c, glob))
@@ -113,6 +115,7 @@ bool run(const char* glob)
             }
         }
         suite_number++;
+        kprint("%s# %s: %lu ms\n", CASE_INDENT, suite.name, (time::since_boot_ns() - suite_start) / 1000000);
         if (suite_failed)
             kprint("not ok %lu %s\n", suite_number, suite.name);
         else if (suite_skipped == cases)

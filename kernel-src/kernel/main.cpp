@@ -10,6 +10,8 @@
 #include <kernel/log.hpp>
 #include <kernel/panic.hpp>
 #include <kernel/percpu.hpp>
+#include <kernel/smp.hpp>
+#include <drivers/acpi/acpi.hpp>
 #include <kernel/time.hpp>
 #include <mm/heap.hpp>
 #include <mm/pmm.hpp>
@@ -55,11 +57,13 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 boot_info_phys)
     log_info("heap: ready, up to %lu MiB; %lu global constructors run", config::kernel_heap_size / MiB,
              constructors);
 
+    acpi::init();
     arch::start_timer(config::timer_hz);
-    log_info("timer: PIT at %u Hz", config::timer_hz);
+    log_info("timer: %s at %u Hz", arch::timer_source(), config::timer_hz);
+    smp::init();
 
     pmm::Stats mem = pmm::stats();
-    log_info("oskit ready: %u CPU, %lu MiB free", percpu::count(), mem.free_pages * PAGE_SIZE / MiB);
+    log_info("oskit ready: %u CPUs, %lu MiB free", percpu::count(), mem.free_pages * PAGE_SIZE / MiB);
 
     if (cmdline::has("ktest"))
         run_tests_and_exit();

@@ -5,7 +5,6 @@
 #include <kernel/panic.hpp>
 #include <lib/atomic.hpp>
 
-void (*panic_stop_other_cpus)();
 
 namespace {
 Atomic<u32> s_panicking { 0 };
@@ -18,8 +17,7 @@ void panic_begin()
     // first report: it stops here.
     if (s_panicking.exchange(1) != 0)
         arch::stop_cpu();
-    if (panic_stop_other_cpus)
-        panic_stop_other_cpus();
+    arch::stop_other_cpus();
     console::enter_panic_mode();
 }
 

@@ -14,8 +14,6 @@ void panic_begin();
 // Prints "backtrace:" and one "  #N 0x..." line per return address.
 void print_backtrace(u64 rip, u64 rbp);
 
-// Hook for SMP: stops every other CPU (set once CPUs are online).
-extern void (*panic_stop_other_cpus)();
 
 #define KASSERT(cond)                                                                              \
     do {                                                                                           \

@@ -3,9 +3,11 @@
 // only written by their own CPU unless noted.
 #include <arch/arch.hpp>
 #include <lib/atomic.hpp>
+#include <lib/spinlock.hpp>
 #include <lib/types.hpp>
 
 struct FaultCatch;
+struct SmpCall;
 
 struct Cpu {
     Cpu* self;                 // must stay first: percpu_base() reads it
@@ -14,7 +16,9 @@ struct Cpu {
     u64 kernel_stack_top;      // stack for traps from ring 3 (TSS.RSP0)
     FaultCatch* fault_catch;   // armed by fault_catch_call, see kernel/fault_catch.hpp
     Atomic<u64> ticks;         // timer interrupts taken by this CPU
-    bool online;
+    bool online;               // set by the CPU itself once it runs
+    Spinlock call_lock;        // guards call_head (any CPU may queue)
+    SmpCall* call_head;        // cross-CPU calls waiting to run here
 };
 
 inline Cpu* this_cpu() { return static_cast<Cpu*>(arch::percpu_base()); }

@@ -37,7 +37,7 @@ t.test('auto', async (t) => {
 t.test('KVM that runs the probe far slower than TCG', async (t) => {
   const slow = { works: true, reason: 'probe guest ran', kvmMs: 2567, tcgMs: 108 };
   t.same(decideAccel('auto', 'ok', slow), { kind: 'use', accel: 'tcg', notice: 'KVM unusable here (it runs the probe guest slower than TCG: 2.6 s against 0.1 s); using TCG' });
-  t.match(decideAccel('kvm', 'ok', slow), { kind: 'use', accel: 'kvm', notice: /KVM works but is slow here/ }, 'an explicit kvm request is honoured, with a notice');
+  t.match(decideAccel('kvm', 'ok', slow), { kind: 'error', message: /--accel kvm: KVM is not usable here .*2\.6 s against 0\.1 s/, hint: /--accel tcg/ }, 'an explicit kvm request fails with the measured reason');
   const fast = { works: true, reason: 'probe guest ran', kvmMs: 300, tcgMs: 110 };
   t.same(decideAccel('auto', 'ok', fast), { kind: 'use', accel: 'kvm' }, 'a healthy KVM boots the probe about as fast as TCG');
   t.same(decideAccel('auto', 'ok', { works: true, reason: 'probe guest ran', kvmMs: 3000 }), { kind: 'use', accel: 'kvm' }, 'no TCG time: no comparison');

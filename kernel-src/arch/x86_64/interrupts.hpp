@@ -6,7 +6,10 @@
 namespace x86 {
 
 constexpr u8 VECTOR_IRQ_BASE = 0x20;   // legacy IRQ n arrives as vector 0x20 + n
+constexpr u8 VECTOR_APIC_TIMER = 0x30;
 constexpr u8 VECTOR_SYSCALL = 0x80;
+constexpr u8 VECTOR_IPI_CALL = 0xF0;   // run queued function calls (kernel/smp)
+constexpr u8 VECTOR_APIC_ERROR = 0xFE;
 constexpr u8 VECTOR_SPURIOUS = 0xFF;
 
 using InterruptHandler = void (*)(InterruptFrame& frame);
@@ -17,6 +20,9 @@ void set_interrupt_handler(u8 vector, InterruptHandler handler);
 
 // Exceptions (vectors 0-31): report or recover, see exceptions.cpp.
 void handle_exception(InterruptFrame& frame);
+
+// PIT interrupts received (through the 8259 or the I/O APIC).
+u64 pit_interrupt_count();
 
 // Count of kernel breakpoints (#BP) taken and resumed.
 u64 breakpoint_count();

@@ -3,6 +3,7 @@
 #include <arch/x86_64/cpu.hpp>
 #include <kernel/log.hpp>
 #include <kernel/panic.hpp>
+#include <kernel/smp.hpp>
 #include <lib/spinlock.hpp>
 #include <lib/string.hpp>
 #include <mm/pmm.hpp>
@@ -103,8 +104,6 @@ ErrorOr<void> map_at_level(AddressSpace& as, VirtAddr virt, PhysAddr phys, u64 f
     return {};
 }
 
-void flush(VirtAddr virt) { x86::invlpg(virt); }
-
 // Maps [0, size) of physical memory at DIRECT_MAP_BASE with 2 MiB pages.
 // Blocks that hold no RAM are device memory and are mapped uncached.
 void build_direct_map(const BootInfo& boot, u64 size)
@@ -183,22 +182,28 @@ ErrorOr<void> unmap_page(AddressSpace& as, VirtAddr virt)
 {
     if (!canonical(virt) || !is_aligned(virt, PAGE_SIZE))
         return Error::from_errno(EINVAL);
-    SpinlockGuard guard(s_lock);
-    u64* t = table(as.root);
-    for (int l = 3; l >= 0; l--) {
-        u64& e = t[index(virt, l)];
-        if (!(e & PTE_PRESENT))
-            return Error::from_errno(ENOENT);
-        if (l == 0 || (l == 1 && (e & PTE_HUGE))) {
-            if (l == 1 && !is_aligned(virt, HUGE_PAGE_SIZE))
-                return Error::from_errno(EINVAL);
-            e = 0;
-            flush(virt);
-            return {};
+    {
+        SpinlockGuard guard(s_lock);
+        u64* t = table(as.root);
+        int l = 3;
+        for (; l >= 0; l--) {
+            u64& e = t[index(virt, l)];
+            if (!(e & PTE_PRESENT))
+                return Error::from_errno(ENOENT);
+            if (l == 0 || (l == 1 && (e & PTE_HUGE))) {
+                if (l == 1 && !is_aligned(virt, HUGE_PAGE_SIZE))
+                    return Error::from_errno(EINVAL);
+                e = 0;
+                break;
+            }
+            t = table(e & PTE_ADDR);
         }
-        t = table(e & PTE_ADDR);
+        if (l < 0)
+            return Error::from_errno(ENOENT);
     }
-    return Error::from_errno(ENOENT);
+    // Outside the lock: other CPUs may need it while answering.
+    smp::flush_tlb_everywhere(virt);
+    return {};
 }
 
 ErrorOr<Translation> translate(AddressSpace& as, VirtAddr virt)

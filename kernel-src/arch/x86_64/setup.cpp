@@ -1,13 +1,17 @@
 // Boot-CPU set-up behind the arch boundary.
 #include <arch/arch.hpp>
+#include <arch/x86_64/apic.hpp>
 #include <arch/x86_64/cpu.hpp>
+#include <arch/x86_64/ioapic.hpp>
 #include <arch/x86_64/gdt.hpp>
 #include <arch/x86_64/idt.hpp>
 #include <arch/x86_64/interrupts.hpp>
 #include <arch/x86_64/pic.hpp>
 #include <arch/x86_64/pit.hpp>
 #include <kernel/log.hpp>
+#include <drivers/acpi/acpi.hpp>
 #include <kernel/percpu.hpp>
+#include <kernel/smp.hpp>
 #include <kernel/time.hpp>
 #include <lib/string.hpp>
 
@@ -24,15 +28,98 @@ void enable_sse()
     x86::write_cr4(x86::read_cr4() | (1ull << 9) | (1ull << 10));
 }
 
-void on_pit_tick(InterruptFrame&)
+u32 s_apic_initial_count;
+u64 s_apic_timer_hz;
+const char* s_timer_source = "none";
+Atomic<u64> s_pit_interrupts { 0 };
+
+// The tick on CPU 0 also advances global time.
+void count_tick()
 {
-    time::tick();
-    this_cpu()->ticks.fetch_add(1, __ATOMIC_RELAXED);
+    Cpu* cpu = this_cpu();
+    cpu->ticks.fetch_add(1, __ATOMIC_RELAXED);
+    if (cpu->id == 0)
+        time::tick();
+}
+
+void on_pit_tick_8259(InterruptFrame&)
+{
+    s_pit_interrupts.fetch_add(1, __ATOMIC_RELAXED);
+    count_tick();
     x86::pic_eoi(0);
 }
+
+void on_apic_timer(InterruptFrame&)
+{
+    count_tick();
+    x86::lapic::eoi();
+}
+
+// In APIC mode the PIT only runs for calibration and the routing test.
+void on_pit_through_ioapic(InterruptFrame&)
+{
+    s_pit_interrupts.fetch_add(1, __ATOMIC_RELAXED);
+    x86::lapic::eoi();
+}
+
+void on_call_ipi(InterruptFrame&)
+{
+    x86::lapic::eoi();
+    smp::run_queued_calls();
+}
+
+void on_apic_error(InterruptFrame&)
+{
+    log_warn("apic: error interrupt on CPU %u", this_cpu()->id);
+    x86::lapic::eoi();
+}
+
+// Spurious interrupts need no EOI (Intel SDM vol. 3A, 11.9).
+void on_spurious(InterruptFrame&) {}
+
+bool apic_usable()
+{
+    const acpi::Tables& t = acpi::tables();
+    return t.has_madt && t.madt.io_apic_count > 0 && (x86::cpuid(1).edx & (1 << 9));
+}
+
+void start_apic_timers(u32 hz)
+{
+    x86::pic_init();
+    x86::pic_mask_all();
+    x86::lapic::init(acpi::tables().madt.local_apic_address);
+    Cpu& cpu = *this_cpu();
+    cpu.apic_id = x86::lapic::id();
+    x86::lapic::enable_this_cpu();
+    x86::ioapic::init();
+    // Legacy devices: PIT (IRQ 0, on GSI 2 on most machines), keyboard
+    // (IRQ 1), COM1 (IRQ 4). Masked until a driver wants them.
+    x86::ioapic::route_isa_irq(0, x86::VECTOR_IRQ_BASE + 0, cpu.apic_id, true);
+    x86::ioapic::route_isa_irq(1, x86::VECTOR_IRQ_BASE + 1, cpu.apic_id, true);
+    x86::ioapic::route_isa_irq(4, x86::VECTOR_IRQ_BASE + 4, cpu.apic_id, true);
+    x86::set_interrupt_handler(x86::VECTOR_IRQ_BASE + 0, on_pit_through_ioapic);
+    x86::set_interrupt_handler(x86::VECTOR_APIC_TIMER, on_apic_timer);
+    x86::set_interrupt_handler(x86::VECTOR_IPI_CALL, on_call_ipi);
+    x86::set_interrupt_handler(x86::VECTOR_APIC_ERROR, on_apic_error);
+    x86::set_interrupt_handler(x86::VECTOR_SPURIOUS, on_spurious);
+
+    s_apic_timer_hz = x86::lapic::measure_timer_hz();
+    s_apic_initial_count = static_cast<u32>(s_apic_timer_hz / hz);
+    x86::pit_start_periodic(hz);
+    x86::lapic::start_periodic_timer(x86::VECTOR_APIC_TIMER, s_apic_initial_count);
+    s_timer_source = "local APIC timer";
+    log_info("timer: local APIC timer at %lu kHz (after divide-by-16), %u counts per tick", s_apic_timer_hz / 1000,
+             s_apic_initial_count);
+}
+
 } // namespace
 
+namespace x86 {
+u64 pit_interrupt_count() { return s_pit_interrupts.load(); }
+} // namespace x86
+
 namespace arch {
+
 
 void init_boot_cpu(Cpu& cpu)
 {
@@ -48,12 +135,35 @@ void init_boot_cpu(Cpu& cpu)
 
 void start_timer(u32 hz)
 {
-    x86::pic_init();
-    x86::set_interrupt_handler(x86::VECTOR_IRQ_BASE + 0, on_pit_tick);
-    x86::pit_start_periodic(hz);
-    x86::pic_unmask(0);
+    if (apic_usable()) {
+        start_apic_timers(hz);
+    } else {
+        log_warn("timer: no usable APIC description; PIT through the 8259 on one CPU");
+        x86::pic_init();
+        x86::set_interrupt_handler(x86::VECTOR_IRQ_BASE + 0, on_pit_tick_8259);
+        x86::pit_start_periodic(hz);
+        x86::pic_unmask(0);
+        s_timer_source = "PIT";
+    }
     irq_enable();
 }
+
+void start_local_timer()
+{
+    x86::lapic::start_periodic_timer(x86::VECTOR_APIC_TIMER, s_apic_initial_count);
+}
+
+const char* timer_source() { return s_timer_source; }
+
+void send_call_interrupt(const Cpu& target) { x86::lapic::send_fixed(target.apic_id, x86::VECTOR_IPI_CALL); }
+
+void stop_other_cpus()
+{
+    if (x86::lapic::active() && percpu::count() > 1)
+        x86::lapic::send_nmi_all_but_self();
+}
+
+void flush_tlb_page(u64 virt) { x86::invlpg(virt); }
 
 void log_cpu_identity()
 {
