@@ -95,4 +95,6 @@ void stop_other_cpus();
 void flush_tlb_page(u64 virt);
 // One line naming the CPU (vendor, model, features that matter to us).
 void log_cpu_identity();
+// True when the CPU says it runs under a hypervisor (CPUID.1:ECX bit 31).
+bool under_hypervisor();
 } // namespace arch

@@ -16,10 +16,27 @@
 #include <mm/heap.hpp>
 #include <mm/pmm.hpp>
 #include <mm/vmm.hpp>
+#include <lib/string.hpp>
 
 size_t run_global_constructors();
 
 namespace {
+// Fair (ticket) locks on bare metal; test-and-set under a hypervisor, where
+// a descheduled vCPU next in line would stall every handoff (see
+// lib/spinlock.hpp). Decided before any other CPU runs.
+void choose_spinlock_mode()
+{
+    char forced[16];
+    bool fair = !arch::under_hypervisor();
+    const char* why = fair ? "bare metal" : "running under a hypervisor without paravirtual spinlocks";
+    if (cmdline::get("spinlock", forced, sizeof(forced))) {
+        fair = strcmp(forced, "tas") != 0;
+        why = "forced on the command line";
+    }
+    Spinlock::set_fair_by_default(fair);
+    log_info("spinlock: %s (%s)", fair ? "ticket, fair" : "test-and-set", why);
+}
+
 void run_tests_and_exit()
 {
     char glob[128];
@@ -50,6 +67,7 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 boot_info_phys)
     cmdline::init(boot.cmdline);
     boot::log_boot_info(boot);
     log_info("boot: kernel command line \"%s\"", cmdline::full());
+    choose_spinlock_mode();
 
     pmm::init(boot);
     vmm::init(boot);

@@ -236,14 +236,21 @@ void barrier_synchronisation(KTest& t)
 // ---- spinlock ----
 
 struct LockJob {
+    explicit LockJob(Spinlock::Mode mode, u32 increments_per_cpu, u32 cpus)
+        : lock(mode), increments(increments_per_cpu), participants(cpus)
+    {
+    }
     Spinlock lock;
-    volatile u64 counter;
+    volatile u64 counter = 0;
     u32 increments;
+    u32 participants; // CPUs 0..participants-1 take part
 };
 
 void locked_increments(void* arg)
 {
     auto* job = static_cast<LockJob*>(arg);
+    if (this_cpu()->id >= job->participants)
+        return;
     for (u32 i = 0; i < job->increments; i++) {
         SpinlockGuard guard(job->lock);
         // Read-modify-write in two steps: lost updates would show without
@@ -255,17 +262,50 @@ void locked_increments(void* arg)
 
 void contended_counter(KTest& t)
 {
-    LockJob job;
-    job.counter = 0;
-    // Under TCG with more vCPUs than host cores, a fair lock hands over to a
-    // waiter whose host thread may not be running, so a contended handoff
-    // can cost a host scheduling slice (lock-waiter preemption, measured at
-    // about 1 ms with -smp 8 on 2 host cores). 1,000 per CPU keeps the test
-    // bounded at -smp 16; the count must still be exact.
-    job.increments = 1000;
+    // Every CPU, in the mode chosen at boot.
+    LockJob job(Spinlock::Mode::Auto, 100000, smp::online_count());
     smp::call_on_all(locked_increments, &job);
-    KEXPECT_EQ(t, job.counter, static_cast<u64>(smp::online_count()) * job.increments);
+    KEXPECT_EQ(t, job.counter, static_cast<u64>(job.participants) * job.increments);
     KEXPECT(t, !job.lock.is_locked());
+    t.note("%u CPUs x %u increments, %s lock", job.participants, job.increments,
+           job.lock.fair() ? "ticket" : "test-and-set");
+}
+
+void fair_lock_contended(KTest& t)
+{
+    // The ticket lock under contention from two CPUs, whatever the boot
+    // mode (two vCPUs fit the host's cores, so no convoy).
+    u32 cpus = min(smp::online_count(), 2u);
+    LockJob job(Spinlock::Mode::Fair, 20000, cpus);
+    smp::call_on_all(locked_increments, &job);
+    KEXPECT_EQ(t, job.counter, static_cast<u64>(cpus) * job.increments);
+    KEXPECT(t, !job.lock.is_locked());
+}
+
+void test_and_set_lock_contended(KTest& t)
+{
+    LockJob job(Spinlock::Mode::TestAndSet, 20000, smp::online_count());
+    smp::call_on_all(locked_increments, &job);
+    KEXPECT_EQ(t, job.counter, static_cast<u64>(job.participants) * job.increments);
+    KEXPECT(t, !job.lock.is_locked());
+}
+
+void ticket_lock_serves_in_order(KTest& t)
+{
+    // One CPU, the algorithm itself: the lock is free only after as many
+    // unlocks as locks, and a fair lock reports held while tickets wait.
+    Spinlock lock(Spinlock::Mode::Fair);
+    KEXPECT(t, lock.fair());
+    KEXPECT(t, !lock.is_locked());
+    lock.lock();
+    KEXPECT(t, lock.is_locked());
+    lock.unlock();
+    KEXPECT(t, !lock.is_locked());
+    for (int i = 0; i < 1000; i++) {
+        lock.lock();
+        lock.unlock();
+    }
+    KEXPECT(t, !lock.is_locked());
 }
 
 void guard_restores_interrupts(KTest& t)
@@ -390,5 +430,7 @@ KTEST_SUITE(smp, KTEST_CASE(all_cpus_online), KTEST_CASE(apic_ids_unique), KTEST
             KTEST_CASE(timer_ticks_on_every_cpu), KTEST_CASE(legacy_irq_routed_through_ioapic));
 KTEST_SUITE(parallel, KTEST_CASE(parallel_counters), KTEST_CASE(distributed_sum),
             KTEST_CASE(barrier_synchronisation));
-KTEST_SUITE(spinlock, KTEST_CASE(contended_counter), KTEST_CASE(guard_restores_interrupts));
+KTEST_SUITE(spinlock, KTEST_CASE(contended_counter), KTEST_CASE(fair_lock_contended),
+            KTEST_CASE(test_and_set_lock_contended), KTEST_CASE(ticket_lock_serves_in_order),
+            KTEST_CASE(guard_restores_interrupts));
 KTEST_SUITE(ipi, KTEST_CASE(ping_pong_between_pairs), KTEST_CASE(tlb_shootdown));

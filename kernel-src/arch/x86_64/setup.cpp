@@ -165,6 +165,8 @@ void stop_other_cpus()
 
 void flush_tlb_page(u64 virt) { x86::invlpg(virt); }
 
+bool under_hypervisor() { return x86::cpuid(1).ecx & (1u << 31); }
+
 void log_cpu_identity()
 {
     char vendor[13];
