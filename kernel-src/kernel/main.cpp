@@ -2,6 +2,7 @@
 #include <arch/arch.hpp>
 #include <config.hpp>
 #include <drivers/console.hpp>
+#include <kernel/bench.hpp>
 #include <kernel/boot_info.hpp>
 #include <kernel/cmdline.hpp>
 #include <kernel/crash.hpp>
@@ -85,6 +86,7 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 boot_info_phys)
 
     if (cmdline::has("ktest"))
         run_tests_and_exit();
+    bench::run_from_cmdline();
     char crash_kind[16];
     if (cmdline::get("crash", crash_kind, sizeof(crash_kind)))
         crash::trigger(crash_kind);

@@ -39,8 +39,12 @@ void enqueue(Cpu& target, SmpCall& call)
 
 void wait_for(SmpCall& call)
 {
+    Cpu* cpu = this_cpu();
     while (!call.done.load(__ATOMIC_ACQUIRE)) {
-        run_queued_calls();
+        // Peek without the lock: taking it on every turn of this loop is
+        // what a waiting CPU would otherwise spend its time on.
+        if (__atomic_load_n(&cpu->call_head, __ATOMIC_ACQUIRE))
+            run_queued_calls();
         arch::cpu_relax();
     }
 }

@@ -6,6 +6,7 @@
 #include <drivers/acpi/acpi.hpp>
 #include <kernel/ktest.hpp>
 #include <kernel/log.hpp>
+#include <kernel/parallel_sum.hpp>
 #include <kernel/smp.hpp>
 #include <kernel/time.hpp>
 #include <lib/barrier.hpp>
@@ -162,40 +163,17 @@ void parallel_counters(KTest& t)
     }
 }
 
-struct SumJob {
-    u64 last;       // sum 1..last
-    u32 cpus;       // split across CPUs 0..cpus-1
-    Atomic<u64> total;
-};
-
-void sum_slice(void* arg)
-{
-    auto* job = static_cast<SumJob*>(arg);
-    u32 id = this_cpu()->id;
-    if (id >= job->cpus)
-        return;
-    u64 per = job->last / job->cpus;
-    u64 first = id * per + 1;
-    u64 last = id + 1 == job->cpus ? job->last : first + per - 1;
-    u64 sum = 0;
-    for (u64 v = first; v <= last; v++)
-        sum += v;
-    s_slots[id].value = sum;
-    job->total.fetch_add(sum);
-}
-
 void distributed_sum(KTest& t)
 {
-    clear_slots();
-    SumJob job { 10000000, smp::online_count(), 0 };
-    smp::call_on_all(sum_slice, &job);
-    KEXPECT_EQ(t, job.total.load(), 50000005000000ull);
+    u32 cpus = smp::online_count();
+    u64 partials[MAX] = {};
+    parallel_sum::Result r = parallel_sum::run(10000000, cpus, partials);
+    KEXPECT_EQ(t, r.total, 50000005000000ull);
     // Every CPU did its share: each partial sum matches the closed form.
-    u64 per = job.last / job.cpus;
-    for (u32 i = 0; i < job.cpus; i++) {
-        u64 first = i * per + 1;
-        u64 last = i + 1 == job.cpus ? job.last : first + per - 1;
-        KEXPECT_EQ(t, s_slots[i].value, (first + last) * (last - first + 1) / 2);
+    for (u32 i = 0; i < cpus; i++) {
+        u64 first, last;
+        parallel_sum::slice(10000000, cpus, i, &first, &last);
+        KEXPECT_EQ(t, partials[i], (first + last) * (last - first + 1) / 2);
     }
 }
 
