@@ -17,7 +17,40 @@ export interface QemuOptions {
   qmpSocket?: string;
   /** Start halted with a gdb stub on :1234 (-s -S). */
   gdb?: boolean;
+  /** The -M value (default q35), e.g. 'pc,acpi=off'; a -M in extraArgs is folded into it. */
+  machine?: string;
   extraArgs?: readonly string[];
+}
+
+export const DEFAULT_MACHINE = 'q35';
+
+const MACHINE_FLAGS = new Set(['-M', '-machine', '--machine']);
+
+/** True when a -M value names a machine type (`pc,acpi=off`, `type=pc`) rather than only setting properties (`hpet=off`). */
+function namesType(value: string): boolean {
+  const first = value.split(',')[0] ?? '';
+  return !first.includes('=') || first.startsWith('type=');
+}
+
+/**
+ * The one -M value for a run and the extra arguments without their -M:
+ * an extra -M naming a machine type replaces the default, one that only
+ * sets properties is appended to it (as QEMU itself would merge them).
+ */
+export function resolveMachine(machine: string | undefined, extraArgs: readonly string[] = []): { machine: string; extraArgs: string[] } {
+  let resolved = machine ?? DEFAULT_MACHINE;
+  const rest: string[] = [];
+  for (let i = 0; i < extraArgs.length; i++) {
+    const arg = extraArgs[i]!;
+    const value = MACHINE_FLAGS.has(arg) ? extraArgs[i + 1] : undefined;
+    if (value === undefined) {
+      rest.push(arg);
+      continue;
+    }
+    resolved = namesType(value) ? value : `${resolved},${value}`;
+    i++;
+  }
+  return { machine: resolved, extraArgs: rest };
 }
 
 /** The fw_cfg file the kernel reads its per-run arguments from (DESIGN.md). */
@@ -34,8 +67,9 @@ export function memoryArg(bytes: number): string {
 }
 
 export function qemuArgs(o: QemuOptions): string[] {
+  const { machine, extraArgs } = resolveMachine(o.machine, o.extraArgs);
   const args = [
-    '-M', 'q35',
+    '-M', machine,
     '-cpu', o.accel === 'kvm' ? 'host' : 'max',
     '-accel', o.accel,
     '-smp', String(o.smp),
@@ -53,7 +87,7 @@ export function qemuArgs(o: QemuOptions): string[] {
   const extra = o.cmdlineExtra?.trim();
   if (extra) args.push('-fw_cfg', `name=${FW_CFG_CMDLINE},string=${escapeOptionValue(extra)}`);
   if (o.gdb) args.push('-s', '-S');
-  if (o.extraArgs) args.push(...o.extraArgs);
+  args.push(...extraArgs);
   return args;
 }
 

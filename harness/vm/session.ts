@@ -68,6 +68,8 @@ export function socketDir(): string {
 
 export interface StartOptions {
   cmdlineExtra?: string;
+  /** The -M value instead of q35 (e.g. 'pc,acpi=off'). */
+  machine?: string;
   extraArgs?: readonly string[];
   /** Log file name under build/logs/. */
   logName: string;
@@ -77,6 +79,7 @@ export interface StartOptions {
 export function startConsole(s: Session, options: StartOptions): { console: Console; args: string[] } {
   const args = qemuArgs(sessionQemuOptions(s, {
     ...(options.cmdlineExtra ? { cmdlineExtra: options.cmdlineExtra } : {}),
+    ...(options.machine ? { machine: options.machine } : {}),
     ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
   }));
   const console = Console.start({ args, logFile: path.join(s.project.logsDir, options.logName), cwd: s.project.root });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { escapeOptionValue, memoryArg, qemuArgs, shellQuote } from '../../harness/vm/qemu.js';
+import { escapeOptionValue, memoryArg, qemuArgs, resolveMachine, shellQuote } from '../../harness/vm/qemu.js';
 
 const base = { accel: 'tcg' as const, smp: 4, memoryBytes: 512 * 1024 * 1024, iso: 'build/oskit.iso' };
 
@@ -52,6 +52,25 @@ t.test('options', async (t) => {
   t.ok(a.includes('-s') && a.includes('-S'));
   t.equal(valueAfter(a, '-serial'), 'mon:stdio');
   t.same(a.slice(-2), ['-d', 'int'], 'extra args last');
+});
+
+t.test('machine: the machine field or a -M in extraArgs replaces q35', async (t) => {
+  const count = (a: string[]) => a.filter((x) => x === '-M' || x === '-machine' || x === '--machine').length;
+  const field = qemuArgs({ ...base, machine: 'pc,acpi=off' });
+  t.equal(valueAfter(field, '-M'), 'pc,acpi=off', 'machine field');
+  t.equal(count(field), 1, 'one -M');
+  for (const flag of ['-M', '-machine', '--machine']) {
+    const extra = qemuArgs({ ...base, extraArgs: ['-d', 'int', flag, 'pc,acpi=off', '-no-hpet'] });
+    t.equal(valueAfter(extra, '-M'), 'pc,acpi=off', `${flag} in extraArgs replaces the default`);
+    t.equal(count(extra), 1, `${flag}: the default -M q35 is gone, not merely followed`);
+    t.same(extra.slice(-3), ['-d', 'int', '-no-hpet'], 'the other extra args stay, in order');
+  }
+  const props = qemuArgs({ ...base, extraArgs: ['-M', 'hpet=off'] });
+  t.equal(valueAfter(props, '-M'), 'q35,hpet=off', 'properties only: appended to the default type');
+  t.equal(count(props), 1);
+  t.same(resolveMachine('pc', ['-M', 'type=q35,acpi=off']), { machine: 'type=q35,acpi=off', extraArgs: [] }, 'type= names a type');
+  t.same(resolveMachine('pc', ['-M', 'acpi=off', '-M', 'hpet=off']), { machine: 'pc,acpi=off,hpet=off', extraArgs: [] }, 'several -M fold in order');
+  t.same(resolveMachine(undefined, ['-M']), { machine: 'q35', extraArgs: ['-M'] }, 'a trailing -M without a value is left for QEMU to reject');
 });
 
 t.test('helpers', async (t) => {
