@@ -45,9 +45,10 @@ early_stack_top:
     .section .boot.data, "aw"
     .align 16
 early_gdt:
+    /* Accessed bits preset, so loading a segment never writes here. */
     .quad 0
-    .quad 0x00AF9A000000FFFF                /* 0x08: 64-bit code, DPL0 */
-    .quad 0x00CF92000000FFFF                /* 0x10: data, DPL0 */
+    .quad 0x00AF9B000000FFFF                /* 0x08: 64-bit code, DPL0 */
+    .quad 0x00CF93000000FFFF                /* 0x10: data, DPL0 */
 early_gdt_end:
 early_gdtr:
     .short early_gdt_end - early_gdt - 1

@@ -19,12 +19,12 @@ Tss s_tss[config::max_cpus];
 u64 s_ist_tops[config::max_cpus][3];
 
 // Flat 64-bit descriptors (Intel SDM vol. 3A, 3.4.5): only P, DPL, S, type,
-// L and D matter in long mode.
-constexpr u64 KERNEL_CODE64 = 0x00AF9A000000FFFF;
-constexpr u64 KERNEL_DATA = 0x00CF92000000FFFF;
-constexpr u64 USER_CODE32 = 0x00CFFA000000FFFF;
-constexpr u64 USER_DATA = 0x00CFF2000000FFFF;
-constexpr u64 USER_CODE64 = 0x00AFFA000000FFFF;
+// L and D matter in long mode. Accessed bits preset (no descriptor writes).
+constexpr u64 KERNEL_CODE64 = 0x00AF9B000000FFFF;
+constexpr u64 KERNEL_DATA = 0x00CF93000000FFFF;
+constexpr u64 USER_CODE32 = 0x00CFFB000000FFFF;
+constexpr u64 USER_DATA = 0x00CFF3000000FFFF;
+constexpr u64 USER_CODE64 = 0x00AFFB000000FFFF;
 
 } // namespace
 

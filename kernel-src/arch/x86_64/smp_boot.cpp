@@ -114,7 +114,8 @@ SmpStart start_secondary_cpus(void (*ap_main)(Cpu&))
         panic("smp: kernel page tables above 4 GiB cannot be loaded by the trampoline");
     memcpy(phys_to_virt(TRAMPOLINE_BASE), trampoline_start, trampoline_end - trampoline_start);
     // The trampoline turns paging on while running at its physical address.
-    if (vmm::map_page(vmm::kernel_space(), TRAMPOLINE_BASE, TRAMPOLINE_BASE, vmm::Exec).is_error())
+    // Writable too: the CPU may write to its GDT (Accessed bits).
+    if (vmm::map_page(vmm::kernel_space(), TRAMPOLINE_BASE, TRAMPOLINE_BASE, vmm::Exec | vmm::Write).is_error())
         panic("smp: cannot identity-map the trampoline");
 
     u32 next_id = 1;

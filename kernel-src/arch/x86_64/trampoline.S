@@ -69,12 +69,17 @@ tr_long:
     xor %ebp, %ebp
     jmp *%rax
 
+    /*
+     * Descriptors with the Accessed bit already set: loading a segment sets
+     * it otherwise, a write to this page that real CPUs (and KVM) perform
+     * after paging is on. TCG does not, which hid a triple fault here.
+     */
     .align 8
 tr_gdt:
     .quad 0
-    .quad 0x00CF9A000000FFFF                /* 0x08: 32-bit code */
-    .quad 0x00CF92000000FFFF                /* 0x10: data */
-    .quad 0x00AF9A000000FFFF                /* 0x18: 64-bit code */
+    .quad 0x00CF9B000000FFFF                /* 0x08: 32-bit code */
+    .quad 0x00CF93000000FFFF                /* 0x10: data */
+    .quad 0x00AF9B000000FFFF                /* 0x18: 64-bit code */
 tr_gdtr:
     .short tr_gdtr - tr_gdt - 1
     .long REL(tr_gdt)
