@@ -3,6 +3,9 @@
 import os from 'node:os';
 import type { Project } from '../project.js';
 import { prepareSession, sessionHeader, startConsole, type BootOptions, type Session } from '../vm/session.js';
+import { median } from './stats.js';
+
+export { median } from './stats.js';
 
 export interface BootBenchOptions extends BootOptions {
   runs?: number;
@@ -17,13 +20,6 @@ export interface BootBench {
   min: number;
   max: number;
   hostCores: number;
-}
-
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 export const READY = /oskit ready/;
