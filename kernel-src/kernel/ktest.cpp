@@ -11,13 +11,33 @@ namespace {
 // Indentation of the case level (suites are nested one level).
 constexpr const char* CASE_INDENT = "  ";
 
+// `globs` is one or more globs separated by commas (ktest=smp,ipi.*).
+bool any_glob_matches(const char* globs, const char* text)
+{
+    char one[128];
+    for (const char* p = globs; *p;) {
+        size_t n = 0;
+        while (p[n] && p[n] != ',')
+            n++;
+        size_t copy = n < sizeof(one) - 1 ? n : sizeof(one) - 1;
+        memcpy(one, p, copy);
+        one[copy] = 0;
+        if (glob_match(one, text))
+            return true;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return false;
+}
+
 bool case_selected(const KTestSuite& suite, const KTestCase& c, const char* glob)
 {
-    if (!glob || glob_match(glob, suite.name))
+    if (!glob || any_glob_matches(glob, suite.name))
         return true;
     char full[128];
     format(full, sizeof(full), "%s.%s", suite.name, c.name);
-    return glob_match(glob, full);
+    return any_glob_matches(glob, full);
 }
 
 size_t selected_cases(const KTestSuite& suite, const char* glob)

@@ -7,7 +7,8 @@
 //   KTEST_SUITE(pmm, KTEST_CASE(roundtrip), ...);
 //
 // `ktest` on the command line runs every suite; `ktest=GLOB` runs the suites
-// or "suite.case" names that match. The run ends with an isa-debug-exit code.
+// or "suite.case" names that match (several globs: ktest=smp,ipi.*). The run
+// ends with an isa-debug-exit code.
 #include <lib/format.hpp>
 #include <lib/string.hpp>
 #include <lib/types.hpp>
