@@ -3,6 +3,8 @@
 import { Command, Option } from 'commander';
 import { prepare } from './build/pipeline.js';
 import { benchBoot, formatBench } from './bench/boot.js';
+import { benchSmp, smpReport } from './bench/smp.js';
+import { formatSmpTable, smpJson } from './bench/smp-report.js';
 import { colorErr, colorOut } from './color.js';
 import { runDoctor } from './doctor/doctor.js';
 import { isOskitError, OskitError } from './errors.js';
@@ -178,6 +180,29 @@ export function buildProgram(): Command {
         onRun: (i, ms) => process.stderr.write(`oskit: run ${i}/${runs}: ${(ms / 1000).toFixed(3)} s\n`),
       });
       process.stdout.write(formatBench(result));
+    }));
+
+  bench
+    .command('smp')
+    .description('distributed sum of 1..10,000,000 on 1..N guest CPUs (bench=smp): median time, speedup, efficiency')
+    .addOption(accelOption())
+    .addOption(smpOption())
+    .addOption(memOption())
+    .option('--runs <n>', 'runs per CPU count', '5')
+    .option('--json', 'print the results as JSON instead of a table')
+    .action((flags: BootFlags & { runs: string; json?: boolean }) => guarded(async () => {
+      const runs = /^\d+$/.test(flags.runs) ? Number(flags.runs) : NaN;
+      if (!Number.isInteger(runs) || runs < 1 || runs > 1000) throw new OskitError(`--runs must be an integer from 1 to 1000 (got ${JSON.stringify(flags.runs)})`);
+      const result = await benchSmp(findProject(), {
+        ...bootOptions(global(), flags),
+        runs,
+        onSample: (s) => {
+          if (s.run === runs) process.stderr.write(`oskit: ${s.cpus} CPU${s.cpus === 1 ? '' : 's'}: ${runs} run${runs === 1 ? '' : 's'} done\n`);
+        },
+      });
+      const report = smpReport(result);
+      process.stdout.write(flags.json ? smpJson(report) : formatSmpTable(report));
+      if (!flags.json) process.stderr.write(`oskit: serial log: ${report.log}, ${(result.durationMs / 1000).toFixed(1)} s\n`);
     }));
 
   program
