@@ -170,6 +170,24 @@ void free_small(PageHeader* slab, void* ptr)
         give_pages(slab, 1);
 }
 
+// A run of pages with the header at its start and the data `data_offset`
+// bytes in (at least HEADER_SIZE, below PAGE_SIZE so free() finds the header).
+void* alloc_large(size_t size, size_t data_offset)
+{
+    if (size > config::kernel_heap_size)
+        return nullptr;
+    size_t pages = align_up(size + data_offset, PAGE_SIZE) / PAGE_SIZE;
+    void* run = take_pages(pages);
+    if (!run)
+        return nullptr;
+    auto* h = static_cast<PageHeader*>(run);
+    *h = {};
+    h->magic = LARGE_MAGIC;
+    h->pages = pages;
+    h->size = size;
+    return static_cast<u8*>(run) + data_offset;
+}
+
 int class_for(size_t size)
 {
     for (size_t i = 0; i < CLASS_COUNT; i++) {
@@ -192,18 +210,7 @@ void* alloc(size_t size)
         p = alloc_small(static_cast<u32>(c));
         charged = CLASS_SIZES[c];
     } else {
-        if (size > config::kernel_heap_size)
-            return nullptr;
-        size_t pages = align_up(size + HEADER_SIZE, PAGE_SIZE) / PAGE_SIZE;
-        void* run = take_pages(pages);
-        if (!run)
-            return nullptr;
-        auto* h = static_cast<PageHeader*>(run);
-        *h = {};
-        h->magic = LARGE_MAGIC;
-        h->pages = pages;
-        h->size = size;
-        p = static_cast<u8*>(run) + HEADER_SIZE;
+        p = alloc_large(size, HEADER_SIZE);
         charged = size;
     }
     if (p)
@@ -217,23 +224,17 @@ void* alloc_aligned(size_t size, size_t align)
         return alloc(size);
     if (align > PAGE_SIZE / 2 || (align & (align - 1)))
         return nullptr;
-    // Small classes up to 64 bytes are aligned to their size (objects start
-    // at the 64-byte header and are laid out back to back).
-    if (align <= HEADER_SIZE && max(size, align) <= HEADER_SIZE)
+    // Up to 64 bytes, size classes give it: objects start after the 64-byte
+    // header at multiples of their (power-of-two) size, and large blocks
+    // start at offset 64.
+    if (align <= HEADER_SIZE)
         return alloc(max(size, align));
     // Otherwise a large block whose data starts `align` bytes into its first
-    // page, so the header stays in the same page as the pointer.
-    size_t pages = align_up(size + align, PAGE_SIZE) / PAGE_SIZE;
-    void* run = take_pages(pages);
-    if (!run)
-        return nullptr;
-    auto* h = static_cast<PageHeader*>(run);
-    *h = {};
-    h->magic = LARGE_MAGIC;
-    h->pages = pages;
-    h->size = size;
-    account(static_cast<i64>(size), true);
-    return static_cast<u8*>(run) + align;
+    // page: past the header, and in the same page as it.
+    void* p = alloc_large(size, align);
+    if (p)
+        account(static_cast<i64>(size), true);
+    return p;
 }
 
 void free(void* ptr)

@@ -71,6 +71,16 @@ void alignment(KTest& t)
             heap::free(p);
         }
     }
+    // A block aligned to 32 that is too big for a size class must not
+    // overlap the header of its page run: fill it and free it.
+    u64 pages_before = heap::stats().pages_held;
+    auto* big = static_cast<u8*>(heap::alloc_aligned(3000, 32));
+    KASSERT_TRUE(t, big != nullptr);
+    KEXPECT_GE(t, reinterpret_cast<u64>(big) % PAGE_SIZE, 64u);
+    memset(big, 0xEE, 3000);
+    KEXPECT_EQ(t, heap::block_size(big), 3000u);
+    heap::free(big);
+    KEXPECT_EQ(t, heap::stats().pages_held, pages_before);
     KEXPECT(t, heap::alloc_aligned(64, 4096) == nullptr);
     KEXPECT(t, heap::alloc_aligned(64, 48) == nullptr);
 }

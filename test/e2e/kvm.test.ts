@@ -11,18 +11,17 @@ import { cachedProbe } from '../../harness/vm/accel.js';
 import { prepare } from '../../harness/build/pipeline.js';
 import { startConsole, type Session } from '../../harness/vm/session.js';
 import { isFailure, parseKtap, type TestNode } from '../../harness/report/ktap.js';
+import tap from 'tap';
 import { project, qemuTest } from './helpers.js';
 
 // Measured here: 24 s (KVM without hardware nesting emulates a lot); a host
 // with real KVM takes about a second.
 const BOUND_MS = 120_000;
 
-qemuTest('SMP suites on 2 CPUs under KVM (x2APIC when the host CPU has it)', async (t) => {
-  const probe = await cachedProbe(project);
-  if (!probe.works) {
-    t.skip(`KVM does not run guests here: ${probe.reason}`);
-    return;
-  }
+const NAME = 'SMP suites on 2 CPUs under KVM (x2APIC when the host CPU has it)';
+const probe = await cachedProbe(project);
+if (!probe.works) tap.test(NAME, { skip: `KVM does not run guests here: ${probe.reason}` }, () => {});
+else qemuTest(NAME, async (t) => {
   const prepared = await prepare(project, { iso: true, quiet: true, smp: '2' });
   const session: Session = { project, config: prepared.config, accel: 'kvm', iso: prepared.iso! };
   const { console: vm } = startConsole(session, { cmdlineExtra: 'ktest=smp,ipi,spinlock', logName: 'e2e-kvm-smp.log' });

@@ -1,20 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { CACHE_TTL_MS, decideAccel, kvmDeviceState, parseAccelRequest, PROBE_EXIT_STATUS, probeBootSector, readProbeCache } from '../../harness/vm/accel.js';
 import { projectAt } from '../../harness/project.js';
+import { tempDir } from './temp-dir.js';
 
-const tempDirs: string[] = [];
-/** A temporary directory removed when the file's tests end. */
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
-t.teardown(() => {
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-});
 
 const works = { works: true, reason: 'probe guest ran' };
 const hangs = { works: false, reason: 'probe guest did not run within 4 s' };

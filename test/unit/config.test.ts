@@ -1,22 +1,12 @@
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { loadConfig } from '../../harness/config/load.js';
 import { applyOverrides, DEFAULTS, formatSize, GiB, MiB, parseSize, validateConfig } from '../../harness/config/schema.js';
 import { OskitError } from '../../harness/errors.js';
 import { projectAt } from '../../harness/project.js';
+import { tempDir } from './temp-dir.js';
 
-const tempDirs: string[] = [];
-/** A temporary directory removed when the file's tests end. */
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
-t.teardown(() => {
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-});
 
 function errorOf(fn: () => unknown): OskitError {
   try {

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { discoverSources, ninjaFile, objectFor } from '../../harness/build/ninja.js';
@@ -7,17 +6,8 @@ import { findExecutable, missingToolError, toolInfo } from '../../harness/doctor
 import { projectAt } from '../../harness/project.js';
 import { decodeExit } from '../../harness/vm/exit.js';
 import { extractCrashReport } from '../../harness/vm/ktest.js';
+import { tempDir } from './temp-dir.js';
 
-const tempDirs: string[] = [];
-/** A temporary directory removed when the file's tests end. */
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
-t.teardown(() => {
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-});
 
 t.test('QEMU exit status decoding (DESIGN.md)', async (t) => {
   t.match(decodeExit({ status: 33, signal: null }), { outcome: 'success', exitCode: 0 });

@@ -1,21 +1,10 @@
-import { mkdtempSync, readFileSync, statSync, utimesSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync, statSync, utimesSync } from 'node:fs';
 import t from 'tap';
 import { configHpp, ERROR_CODE_VECTORS, generateAll, grubCfg, isrStubsAsm } from '../../harness/build/generate.js';
 import { validateConfig } from '../../harness/config/schema.js';
 import { projectAt } from '../../harness/project.js';
+import { tempDir } from './temp-dir.js';
 
-const tempDirs: string[] = [];
-/** A temporary directory removed when the file's tests end. */
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
-t.teardown(() => {
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-});
 
 t.test('isr_stubs.S: 256 stubs, error-code vectors push no zero', async (t) => {
   const asm = isrStubsAsm();

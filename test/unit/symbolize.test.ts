@@ -1,21 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { readElfSymbols } from '../../harness/report/elf.js';
 import { demangleNames, loadSymbolizer, symbolizeText, symbolizerFrom } from '../../harness/report/symbolize.js';
+import { tempDir } from './temp-dir.js';
 
-const tempDirs: string[] = [];
-/** A temporary directory removed when the file's tests end. */
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
-  tempDirs.push(d);
-  return d;
-}
-t.teardown(() => {
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-});
 
 // A small freestanding ELF64 linked at a kernel-like address by the same
 // toolchain that builds the kernel; ld.lld's map file is the cross-check.
