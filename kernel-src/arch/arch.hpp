@@ -81,7 +81,8 @@ const char* timer_source();
 
 struct SmpStart {
     u32 online;   // CPUs running, the boot CPU included
-    u32 expected; // CPUs the firmware lists, capped by config::max_cpus
+    u32 expected; // CPUs the firmware lists, capped
+    u32 cap;      // the cap: config::max_cpus, or maxcpus= when lower
 };
 // Starts every other CPU the firmware lists; each runs ap_main(its Cpu)
 // once its descriptor tables and interrupt controller are set up, and must

@@ -15,6 +15,7 @@ struct SmpCall {
 namespace smp {
 namespace {
 u32 s_expected = 1;
+u32 s_cap = config::max_cpus;
 
 // Every AP ends up here after its arch set-up: announce, tick, idle.
 [[noreturn]] void ap_main(Cpu& cpu)
@@ -54,6 +55,7 @@ void init()
 {
     arch::SmpStart start = arch::start_secondary_cpus(ap_main);
     s_expected = start.expected;
+    s_cap = start.cap;
     if (start.online != percpu::count())
         panic("smp: %u CPUs reported online but %u registered", start.online, percpu::count());
     log_info("smp: CPUs online: %u / %u", start.online, start.expected);
@@ -61,6 +63,7 @@ void init()
 
 u32 online_count() { return percpu::count(); }
 u32 expected_count() { return s_expected; }
+u32 cpu_cap() { return s_cap; }
 
 void run_queued_calls()
 {

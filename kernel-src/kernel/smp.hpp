@@ -16,6 +16,8 @@ using CallFunction = void (*)(void*);
 void init();
 u32 online_count();
 u32 expected_count();
+// Most CPUs the kernel would start: maxCpus, or maxcpus= when lower.
+u32 cpu_cap();
 
 // Runs fn(arg) on CPU `cpu_id` and waits for it to return. On the calling
 // CPU it is a plain call.

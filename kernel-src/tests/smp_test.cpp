@@ -52,15 +52,16 @@ void all_cpus_online(KTest& t)
     u32 online = smp::online_count();
     KEXPECT_EQ(t, online, smp::expected_count());
     const acpi::Tables& tables = acpi::tables();
+    KEXPECT_LE(t, smp::cpu_cap(), config::max_cpus);
     if (tables.has_madt)
-        KEXPECT_EQ(t, smp::expected_count(), min(tables.madt.cpu_count, config::max_cpus));
+        KEXPECT_EQ(t, smp::expected_count(), min(tables.madt.cpu_count, smp::cpu_cap()));
     for (u32 i = 0; i < online; i++) {
         Cpu* cpu = percpu::cpu(i);
         KASSERT_TRUE(t, cpu != nullptr);
         KEXPECT(t, cpu->online);
         KEXPECT_EQ(t, cpu->id, i);
     }
-    t.note("%u of %u CPUs online", online, smp::expected_count());
+    t.note("%u of %u CPUs online (cap %u)", online, smp::expected_count(), smp::cpu_cap());
 }
 
 void record_identity(void*)

@@ -7,6 +7,7 @@
 #include <arch/x86_64/idt.hpp>
 #include <config.hpp>
 #include <drivers/acpi/acpi.hpp>
+#include <kernel/cmdline.hpp>
 #include <kernel/log.hpp>
 #include <kernel/panic.hpp>
 #include <kernel/percpu.hpp>
@@ -100,14 +101,28 @@ SmpStart start_secondary_cpus(void (*ap_main)(Cpu&))
 {
     const acpi::Tables& t = acpi::tables();
     Cpu& boot = percpu::boot_cpu();
+    // The cap: maxCpus from the configuration, lowered by maxcpus=N on the
+    // command line (as on Linux).
+    u32 cap = config::max_cpus;
+    const char* cap_source = "maxCpus in oskit.config.ts";
+    char text[12];
+    if (cmdline::get("maxcpus", text, sizeof(text))) {
+        u32 n = 0;
+        for (const char* p = text; *p >= '0' && *p <= '9'; p++)
+            n = n * 10 + static_cast<u32>(*p - '0');
+        if (n >= 1 && n < cap) {
+            cap = n;
+            cap_source = "maxcpus= on the command line";
+        }
+    }
     if (!t.has_madt || !x86::lapic::active())
-        return { 1, 1 };
+        return { 1, 1, cap };
     u32 listed = t.madt.cpu_count;
-    u32 expected = min(listed, config::max_cpus);
-    if (listed > config::max_cpus)
-        log_warn("smp: the MADT lists %u CPUs; using %u (maxCpus in oskit.config.ts)", listed, config::max_cpus);
+    u32 expected = min(listed, cap);
+    if (listed > cap)
+        log_warn("smp: the MADT lists %u CPUs; using %u (%s)", listed, cap, cap_source);
     if (expected <= 1)
-        return { 1, 1 };
+        return { 1, 1, cap };
 
     s_ap_main = ap_main;
     if (vmm::kernel_space().root >= 4 * GiB)
@@ -149,7 +164,7 @@ SmpStart start_secondary_cpus(void (*ap_main)(Cpu&))
         next_id++;
     }
     (void)vmm::unmap_page(vmm::kernel_space(), TRAMPOLINE_BASE);
-    return { next_id, expected };
+    return { next_id, expected, cap };
 }
 
 } // namespace arch
