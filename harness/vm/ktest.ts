@@ -17,6 +17,12 @@ export interface TestRunOptions extends BootOptions {
   kernelArgs?: string;
   /** Grace period for QEMU to exit once the run is complete or a crash report ended. */
   exitGraceMs?: number;
+  /** Bound for the whole run instead of the configured testTimeoutMs. */
+  timeoutMs?: number;
+  /** The -M value instead of q35 (e.g. 'pc,acpi=off'). */
+  machine?: string;
+  /** More QEMU arguments. */
+  extraArgs?: readonly string[];
 }
 
 export interface TestRun {
@@ -62,6 +68,8 @@ export async function runKernelTests(project: Project, options: TestRunOptions =
   const started = Date.now();
   const { console: vm } = startConsole(session, {
     cmdlineExtra: [options.filter ? `ktest=${options.filter}` : 'ktest', options.kernelArgs ?? ''].join(' ').trim(),
+    ...(options.machine ? { machine: options.machine } : {}),
+    ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
     logName,
   });
   const last = path.join(project.logsDir, 'last-test.log');
@@ -90,10 +98,11 @@ export async function runKernelTests(project: Project, options: TestRunOptions =
       if (!r.crashed && r.plan !== undefined && r.tests.length >= r.plan) armGrace('all tests reported');
     }
   });
+  const timeoutMs = options.timeoutMs ?? config.testTimeoutMs;
   const watchdog = setInterval(() => {
     const now = Date.now();
-    if (now - started > config.testTimeoutMs) {
-      killedFor = `the test run exceeded testTimeoutMs (${config.testTimeoutMs} ms)`;
+    if (now - started > timeoutMs) {
+      killedFor = `the test run exceeded ${options.timeoutMs !== undefined ? 'its bound' : 'testTimeoutMs'} (${timeoutMs} ms)`;
       void vm.kill();
     } else if (now - vm.lastOutputAt > config.bootTimeoutMs) {
       killedFor = `no serial output for ${config.bootTimeoutMs / 1000} s (bootTimeoutMs)`;

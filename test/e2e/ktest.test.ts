@@ -57,3 +57,12 @@ qemuTest('CLI: --accel auto falls back to TCG with one notice', async (t) => {
   t.equal(json.passed, true);
   t.equal(json.accel, 'tcg');
 });
+
+qemuTest('API run: timeoutMs bounds the run (QEMU halted with -S never prints)', async (t) => {
+  const started = Date.now();
+  const run = await runKernelTests(project, { ...bootOptions, extraArgs: ['-S'], timeoutMs: 1_000 });
+  t.ok(Date.now() - started < 15_000, 'stopped within seconds');
+  t.notOk(run.passed);
+  t.same(run.problems, ['stopped QEMU: the test run exceeded its bound (1000 ms)']);
+  t.match(run.command, / -S$/, 'the extra QEMU argument reached QEMU');
+});
