@@ -11,6 +11,7 @@ import { decodeExit, EXIT_SUCCESS } from '../vm/exit.js';
 import { prepareSession, startConsole, timestamp, type BootOptions, type Session } from '../vm/session.js';
 import { checkSmpBench, parseSmpBench, parseSmpLine, smpRows, type SmpParse, type SmpRow, type SmpSample } from './smp-parse.js';
 import type { SmpReport } from './smp-report.js';
+import { Watchdog } from '../vm/watchdog.js';
 
 export interface SmpBenchOptions extends BootOptions {
   /** Runs per CPU count (bench_runs, default 5). */
@@ -57,8 +58,6 @@ export async function benchSmp(project: Project, options: SmpBenchOptions = {}):
   if (!Number.isInteger(runs) || runs < 1 || runs > 1000) throw new OskitError(`--runs must be an integer from 1 to 1000 (got ${runs})`);
   const session = await prepareSession(project, options);
   const { config } = session;
-  const timeoutMs = options.timeoutMs ?? config.testTimeoutMs;
-  const graceMs = options.exitGraceMs ?? 10_000;
   const started = Date.now();
   const { console: vm } = startConsole(session, {
     cmdlineExtra: `bench=smp bench_runs=${runs} ${options.kernelArgs ?? ''}`.trim(),
@@ -66,40 +65,29 @@ export async function benchSmp(project: Project, options: SmpBenchOptions = {}):
     logName: `bench-smp-${timestamp()}-${process.pid}.log`,
   });
 
-  let killedFor: string | undefined;
-  let graceTimer: NodeJS.Timeout | undefined;
+  const watchdog = new Watchdog(vm, {
+    timeoutMs: options.timeoutMs ?? config.testTimeoutMs,
+    timeoutName: options.timeoutMs !== undefined ? 'its bound' : 'testTimeoutMs',
+    silenceMs: config.bootTimeoutMs,
+    graceMs: options.exitGraceMs ?? 10_000,
+    what: 'benchmark',
+  });
   vm.onLine((line) => {
     const sample = parseSmpLine(line);
     if (sample) options.onSample?.(sample);
-    if (DONE_LINE.test(line) && !graceTimer) {
-      graceTimer = setTimeout(() => {
-        killedFor = `the kernel printed "bench smp: done", but QEMU did not exit within ${graceMs / 1000} s`;
-        void vm.kill();
-      }, graceMs);
-    }
+    if (DONE_LINE.test(line)) watchdog.armGrace('the kernel printed "bench smp: done"');
   });
-  const watchdog = setInterval(() => {
-    const now = Date.now();
-    if (now - started > timeoutMs) {
-      killedFor = `the benchmark did not finish within ${timeoutMs / 1000} s (${options.timeoutMs !== undefined ? 'its bound' : 'testTimeoutMs'})`;
-      void vm.kill();
-    } else if (now - vm.lastOutputAt > config.bootTimeoutMs) {
-      killedFor = `no serial output for ${config.bootTimeoutMs / 1000} s (bootTimeoutMs)`;
-      void vm.kill();
-    }
-  }, 250);
   let exit: ExitInfo;
   try {
     exit = await vm.waitExit();
   } finally {
-    clearInterval(watchdog);
-    if (graceTimer) clearTimeout(graceTimer);
+    watchdog.stop();
     await vm.kill();
   }
   const durationMs = Date.now() - started;
   const output = vm.output;
   const fail = (message: string) => failure(project, message, output, vm.command, vm.logFile);
-  if (killedFor) throw fail(`bench smp: stopped QEMU: ${killedFor}`);
+  if (watchdog.killedFor) throw fail(`bench smp: stopped QEMU: ${watchdog.killedFor}`);
 
   const parsed = parseSmpBench(output);
   const decoded = decodeExit(exit);

@@ -8,6 +8,7 @@ import { loadSymbolizer, symbolizeLines, symbolizeText } from '../report/symboli
 import type { Project } from '../project.js';
 import type { ExitInfo } from './console.js';
 import { decodeExit, EXIT_SUCCESS, EXIT_TESTS_FAILED } from './exit.js';
+import { Watchdog } from './watchdog.js';
 import { prepareSession, startConsole, timestamp, type BootOptions, type Session } from './session.js';
 
 export interface TestRunOptions extends BootOptions {
@@ -81,40 +82,25 @@ export async function runKernelTests(project: Project, options: TestRunOptions =
   }
 
   const problems: string[] = [];
-  let killedFor: string | undefined;
-  const graceMs = options.exitGraceMs ?? 10_000;
-  let graceTimer: NodeJS.Timeout | undefined;
-  const armGrace = (why: string) => {
-    if (graceTimer) return;
-    graceTimer = setTimeout(() => {
-      killedFor = `${why}, but QEMU did not exit within ${graceMs / 1000} s`;
-      void vm.kill();
-    }, graceMs);
-  };
+  const watchdog = new Watchdog(vm, {
+    timeoutMs: options.timeoutMs ?? config.testTimeoutMs,
+    timeoutName: options.timeoutMs !== undefined ? 'its bound' : 'testTimeoutMs',
+    silenceMs: config.bootTimeoutMs,
+    graceMs: options.exitGraceMs ?? 10_000,
+    what: 'test run',
+  });
   vm.onLine((line) => {
-    if (/end of report/.test(line)) armGrace('the kernel printed its crash report');
+    if (/end of report/.test(line)) watchdog.armGrace('the kernel printed its crash report');
     else if (/^(ok|not ok) \d+/.test(line)) {
       const r = parseKtap(vm.output);
-      if (!r.crashed && r.plan !== undefined && r.tests.length >= r.plan) armGrace('all tests reported');
+      if (!r.crashed && r.plan !== undefined && r.tests.length >= r.plan) watchdog.armGrace('all tests reported');
     }
   });
-  const timeoutMs = options.timeoutMs ?? config.testTimeoutMs;
-  const watchdog = setInterval(() => {
-    const now = Date.now();
-    if (now - started > timeoutMs) {
-      killedFor = `the test run exceeded ${options.timeoutMs !== undefined ? 'its bound' : 'testTimeoutMs'} (${timeoutMs} ms)`;
-      void vm.kill();
-    } else if (now - vm.lastOutputAt > config.bootTimeoutMs) {
-      killedFor = `no serial output for ${config.bootTimeoutMs / 1000} s (bootTimeoutMs)`;
-      void vm.kill();
-    }
-  }, 250);
   let exit: ExitInfo;
   try {
     exit = await vm.waitExit();
   } finally {
-    clearInterval(watchdog);
-    if (graceTimer) clearTimeout(graceTimer);
+    watchdog.stop();
   }
   const durationMs = Date.now() - started;
   const output = vm.output;
@@ -123,9 +109,10 @@ export async function runKernelTests(project: Project, options: TestRunOptions =
   const result = parseKtap(output);
 
   const crash = extractCrashReport(output);
+  const killedFor = watchdog.killedFor;
   if (killedFor) {
     problems.push(`stopped QEMU: ${killedFor}`);
-    relabel(result.tests, 'crashed', killedFor.startsWith('no serial') || killedFor.includes('exceeded') ? 'timeout' : 'crashed', killedFor, symbolize);
+    relabel(result.tests, 'crashed', watchdog.timedOut ? 'timeout' : 'crashed', killedFor, symbolize);
   } else {
     const decoded = decodeExit(exit);
     const complete = allPassed(result);
