@@ -1,8 +1,6 @@
 // Boot the real ISO (TCG unless OSKIT_ACCEL says otherwise) and check what a
 // user sees on the serial console, against DESIGN.md's contract.
 import { GiB, MiB } from '../../harness/config/schema.js';
-import { loadSymbolizer, symbolizeLines } from '../../harness/report/symbolize.js';
-import { extractCrashReport } from '../../harness/vm/ktest.js';
 import { prepareSession, startConsole } from '../../harness/vm/session.js';
 import { bootOptions, project, qemuTest, runCli } from './helpers.js';
 
@@ -41,29 +39,7 @@ qemuTest('-m 16G: usable memory within (16 GiB - 64 MiB, 16 GiB]', async (t) => 
   }
 });
 
-qemuTest('crash=pf: an EXCEPTION report with a symbolised backtrace, QEMU exit 37', async (t) => {
-  const session = await prepareSession(project, bootOptions);
-  const { console: vm } = startConsole(session, { cmdlineExtra: 'crash=pf', logName: 'e2e-crash.log' });
-  let exit;
-  try {
-    await vm.expect(/end of report/, session.config.bootTimeoutMs);
-    exit = await Promise.race([
-      vm.waitExit(),
-      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 15_000).unref()),
-    ]);
-  } finally {
-    await vm.kill();
-  }
-  t.same(exit, { status: 37, signal: null }, 'the kernel left QEMU through isa-debug-exit 0x12');
-  const report = extractCrashReport(vm.output);
-  t.ok(report, 'a crash report was printed');
-  t.match(report![0], /^EXCEPTION: .*(#PF|page fault)/i);
-  const symbolised = symbolizeLines(report!, loadSymbolizer(project.kernelElf));
-  const frames = symbolised.filter((l) => /^\s*#\d+ 0x[0-9a-f]{16}/.test(l));
-  t.ok(frames.length >= 1, 'backtrace frames printed');
-  t.match(frames[0], /^\s*#0 0x[0-9a-f]{16} .+\+0x[0-9a-f]+$/, 'frame #0 resolves to a kernel function');
-  t.ok(frames.every((f) => /\+0x[0-9a-f]+$/.test(f)), 'every frame resolves');
-});
+// The exception reports themselves: crash.test.ts.
 
 qemuTest('oskit run --cmdline crash=pf exits 37', async (t) => {
   const r = await runCli(t, ['run', '--accel', bootOptions.accel, '--cmdline', 'crash=pf']);
