@@ -11,6 +11,8 @@
  * own page tables (mm/vmm) replace them once memory is known.
  */
 
+#include "arch/x86_64/long_mode_entry.inc"
+
 #define KERNEL_VMA      0xFFFFFFFF80000000
 #define MB2_MAGIC       0xE85250D6
 #define MB2_BOOT_MAGIC  0x36D76289
@@ -171,13 +173,7 @@ _start:
 
     .code64
 long_mode_low:
-    mov $0x10, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
-    xor %ax, %ax
-    mov %ax, %fs
-    mov %ax, %gs
+    load_flat_data_segments
     movabs $long_mode_high, %rax
     jmp *%rax
 

@@ -11,6 +11,8 @@
  * The code runs at a different address from where it is linked, so every
  * absolute reference is written as REL(label).
  */
+#include "arch/x86_64/long_mode_entry.inc"
+
 #define TRAMPOLINE_BASE 0x8000
 #define REL(label) (TRAMPOLINE_BASE + (label) - trampoline_start)
 
@@ -56,13 +58,7 @@ tr_protected:
 
     .code64
 tr_long:
-    mov $0x10, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
-    xor %ax, %ax
-    mov %ax, %fs
-    mov %ax, %gs
+    load_flat_data_segments
     mov REL(tr_stack), %rsp
     mov REL(tr_cpu), %rdi
     mov REL(tr_entry), %rax
