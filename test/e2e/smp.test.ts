@@ -100,3 +100,20 @@ qemuTest('crash=panic with 4 CPUs: QEMU exit 37, one report (the other CPUs were
   t.match(report?.at(-1) ?? '', /end of report/, 'and runs to its end uninterrupted');
   t.ok(report?.every((l) => !/^\[\s*\d+\.\d{3}\]/.test(l)), 'no log line from another CPU inside the report');
 });
+
+qemuTest('a CPU that never starts is reported after its timeout and the others still start', async (t) => {
+  // smp_test_dead_cpu puts a nonexistent APIC id before the real AP.
+  const session = await prepareSession(project, { ...bootOptions, smp: 2 });
+  const { console: vm } = startConsole(session, { cmdlineExtra: 'smp_test_dead_cpu=9', logName: 'e2e-smp-dead-cpu.log' });
+  try {
+    await vm.expect(/oskit ready/, bound(5_000));
+  } finally {
+    await vm.kill();
+  }
+  const out = vm.output;
+  const dead = out.search(/smp: CPU with APIC id 9 did not start within \d+ ms; going on without it/);
+  const online = out.search(/smp: CPUs online: 2 \/ 3/);
+  t.ok(dead >= 0, 'the dead CPU is reported');
+  t.ok(online > dead, 'then the real AP comes up: 2 of 3 CPUs online');
+  t.notMatch(out, /KERNEL PANIC|EXCEPTION:/, 'no crash');
+});

@@ -117,10 +117,27 @@ SmpStart start_secondary_cpus(void (*ap_main)(Cpu&))
     }
     if (!t.has_madt || !x86::lapic::active())
         return { 1, 1, cap };
-    u32 listed = t.madt.cpu_count;
+    // Start order: the MADT's CPUs but the boot CPU. smp_test_dead_cpu=ID
+    // puts a CPU that does not exist first, so tests see the timeout path
+    // report it and the real CPUs start after it.
+    u32 order[array_size(t.madt.cpus) + 1];
+    u32 order_count = 0;
+    char dead_text[12];
+    if (cmdline::get("smp_test_dead_cpu", dead_text, sizeof(dead_text))) {
+        u32 dead = 0;
+        for (const char* p = dead_text; *p >= '0' && *p <= '9'; p++)
+            dead = dead * 10 + static_cast<u32>(*p - '0');
+        order[order_count++] = dead;
+        log_warn("smp: smp_test_dead_cpu: also starting APIC id %u, which does not exist", dead);
+    }
+    for (u32 i = 0; i < t.madt.cpu_count; i++) {
+        if (t.madt.cpus[i].apic_id != boot.apic_id)
+            order[order_count++] = t.madt.cpus[i].apic_id;
+    }
+    u32 listed = order_count + 1; // and the boot CPU
     u32 expected = min(listed, cap);
     if (listed > cap)
-        log_warn("smp: the MADT lists %u CPUs; using %u (%s)", listed, cap, cap_source);
+        log_warn("smp: %u CPUs listed; using %u (%s)", listed, cap, cap_source);
     if (expected <= 1)
         return { 1, 1, cap };
 
@@ -134,10 +151,8 @@ SmpStart start_secondary_cpus(void (*ap_main)(Cpu&))
         panic("smp: cannot identity-map the trampoline");
 
     u32 next_id = 1;
-    for (u32 i = 0; i < listed && next_id < expected; i++) {
-        u32 apic_id = t.madt.cpus[i].apic_id;
-        if (apic_id == boot.apic_id)
-            continue;
+    for (u32 i = 0; i < order_count && next_id < expected; i++) {
+        u32 apic_id = order[i];
         Cpu* cpu = new (std::nothrow) Cpu {};
         auto stack = alloc_stack_top(KERNEL_STACK_PAGES);
         bool ist_ok = true;
