@@ -10,19 +10,6 @@
 namespace bench {
 namespace {
 
-u32 parse_u32(const char* s, u32 fallback)
-{
-    u32 v = 0;
-    if (!*s)
-        return fallback;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return fallback;
-        v = v * 10 + (*s - '0');
-    }
-    return v;
-}
-
 // The distributed sum of 1..10,000,000 on 1..N CPUs, `runs` times each:
 // "bench smp: cpus=K run=R ns=T sum=S" per run.
 void smp_speedup(u32 runs)
@@ -45,10 +32,8 @@ bool run_from_cmdline()
     char name[32];
     if (!cmdline::get("bench", name, sizeof(name)))
         return false;
-    char runs_text[16] = "";
-    cmdline::get("bench_runs", runs_text, sizeof(runs_text));
-    u32 runs = parse_u32(runs_text, 5);
-    if (runs == 0 || runs > 1000)
+    u32 runs;
+    if (!cmdline::get_u32("bench_runs", &runs) || runs == 0 || runs > 1000)
         runs = 5;
     if (!strcmp(name, "smp")) {
         smp_speedup(runs);

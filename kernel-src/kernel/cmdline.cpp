@@ -61,4 +61,21 @@ bool get(const char* key, char* out, size_t size)
     return true;
 }
 
+bool get_u32(const char* key, u32* out)
+{
+    char text[12];
+    if (!get(key, text, sizeof(text)) || !text[0])
+        return false;
+    u64 value = 0;
+    for (const char* p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        value = value * 10 + static_cast<u64>(*p - '0');
+        if (value > 0xFFFFFFFFull)
+            return false;
+    }
+    *out = static_cast<u32>(value);
+    return true;
+}
+
 } // namespace cmdline

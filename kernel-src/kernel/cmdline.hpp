@@ -10,4 +10,7 @@ const char* full();
 bool has(const char* key);
 // Writes the value of key=value into out and returns true, else false.
 bool get(const char* key, char* out, size_t size);
+// Reads key=N (decimal digits only) into *out; false when absent or not a
+// number.
+bool get_u32(const char* key, u32* out);
 } // namespace cmdline

@@ -64,14 +64,6 @@ int strncmp(const char* a, const char* b, size_t n)
     return 0;
 }
 
-const char* strchr(const char* s, int c)
-{
-    for (; *s; s++) {
-        if (*s == static_cast<char>(c))
-            return s;
-    }
-    return c == 0 ? s : nullptr;
-}
 }
 
 size_t strlcpy(char* dst, const char* src, size_t size)
@@ -85,7 +77,3 @@ size_t strlcpy(char* dst, const char* src, size_t size)
     return len;
 }
 
-bool starts_with(const char* s, const char* prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}

@@ -11,9 +11,7 @@ int memcmp(const void* a, const void* b, size_t n);
 size_t strlen(const char* s);
 int strcmp(const char* a, const char* b);
 int strncmp(const char* a, const char* b, size_t n);
-const char* strchr(const char* s, int c);
 }
 
 // Copies at most size-1 bytes and always terminates; returns strlen(src).
 size_t strlcpy(char* dst, const char* src, size_t size);
-bool starts_with(const char* s, const char* prefix);

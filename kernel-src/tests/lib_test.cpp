@@ -54,6 +54,9 @@ void command_line(KTest& t)
     KEXPECT(t, !cmdline::has("ktes"));
     char value[8];
     KEXPECT(t, !cmdline::get("no_such_key", value, sizeof(value)));
+    u32 number;
+    KEXPECT(t, !cmdline::get_u32("no_such_key", &number));
+    KEXPECT(t, !cmdline::get_u32("ktest", &number)); // present, but not a number
 }
 
 } // namespace

@@ -105,15 +105,10 @@ SmpStart start_secondary_cpus(void (*ap_main)(Cpu&))
     // command line (as on Linux).
     u32 cap = config::max_cpus;
     const char* cap_source = "maxCpus in oskit.config.ts";
-    char text[12];
-    if (cmdline::get("maxcpus", text, sizeof(text))) {
-        u32 n = 0;
-        for (const char* p = text; *p >= '0' && *p <= '9'; p++)
-            n = n * 10 + static_cast<u32>(*p - '0');
-        if (n >= 1 && n < cap) {
-            cap = n;
-            cap_source = "maxcpus= on the command line";
-        }
+    u32 n;
+    if (cmdline::get_u32("maxcpus", &n) && n >= 1 && n < cap) {
+        cap = n;
+        cap_source = "maxcpus= on the command line";
     }
     if (!t.has_madt || !x86::lapic::active())
         return { 1, 1, cap };
@@ -122,11 +117,8 @@ SmpStart start_secondary_cpus(void (*ap_main)(Cpu&))
     // report it and the real CPUs start after it.
     u32 order[array_size(t.madt.cpus) + 1];
     u32 order_count = 0;
-    char dead_text[12];
-    if (cmdline::get("smp_test_dead_cpu", dead_text, sizeof(dead_text))) {
-        u32 dead = 0;
-        for (const char* p = dead_text; *p >= '0' && *p <= '9'; p++)
-            dead = dead * 10 + static_cast<u32>(*p - '0');
+    u32 dead;
+    if (cmdline::get_u32("smp_test_dead_cpu", &dead)) {
         order[order_count++] = dead;
         log_warn("smp: smp_test_dead_cpu: also starting APIC id %u, which does not exist", dead);
     }
