@@ -50,6 +50,17 @@ u64 measure_timestamp_hz();
 // Return addresses from the frame-pointer chain starting at rbp.
 size_t backtrace(u64 rbp, u64* out, size_t max);
 
+// User-memory copies that survive faults (kernel/uaccess.hpp checks the
+// ranges first). user_copy and user_clear return the bytes NOT done (0 on
+// success); user_strncpy returns the string length when a NUL comes within
+// `limit` bytes, `limit` when none does, -1 on a fault.
+extern "C" size_t arch_user_copy(void* dst, const void* src, size_t n);
+extern "C" size_t arch_user_clear(void* dst, size_t n);
+extern "C" i64 arch_user_strncpy(char* dst, const char* src, size_t limit);
+inline size_t user_copy(void* dst, const void* src, size_t n) { return arch_user_copy(dst, src, n); }
+inline size_t user_clear(void* dst, size_t n) { return arch_user_clear(dst, n); }
+inline i64 user_strncpy(char* dst, const char* src, size_t limit) { return arch_user_strncpy(dst, src, limit); }
+
 } // namespace arch
 
 namespace arch {

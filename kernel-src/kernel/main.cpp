@@ -51,6 +51,7 @@ void run_tests_and_exit()
 extern "C" [[noreturn]] void kernel_main(u32 magic, u64 boot_info_phys)
 {
     time::init();
+    time::init_realtime();
     console::init();
     log_info("oskit %s (x86_64) starting", config::version);
 

@@ -1,4 +1,5 @@
 #include <arch/arch.hpp>
+#include <drivers/rtc.hpp>
 #include <kernel/time.hpp>
 #include <lib/atomic.hpp>
 
@@ -7,6 +8,7 @@ namespace {
 u64 s_boot_tsc;
 u64 s_tsc_hz;
 Atomic<u64> s_ticks { 0 };
+u64 s_realtime_at_boot_ns; // wall-clock time when since_boot_ns() was 0
 } // namespace
 
 void init()
@@ -25,6 +27,15 @@ u64 since_boot_ns()
     // Split to avoid overflowing 64 bits: seconds part, then the remainder.
     return (delta / s_tsc_hz) * 1000000000ull + (delta % s_tsc_hz) * 1000000000ull / s_tsc_hz;
 }
+
+void init_realtime()
+{
+    u64 now = since_boot_ns();
+    u64 seconds = rtc::read_unix_seconds();
+    s_realtime_at_boot_ns = seconds * 1000000000ull - min<u64>(now, seconds * 1000000000ull);
+}
+
+u64 realtime_ns() { return s_realtime_at_boot_ns + since_boot_ns(); }
 
 u64 ticks() { return s_ticks.load(__ATOMIC_RELAXED); }
 void tick() { s_ticks.fetch_add(1, __ATOMIC_RELAXED); }

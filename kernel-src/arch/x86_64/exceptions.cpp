@@ -3,6 +3,7 @@
 #include <arch/x86_64/gdt.hpp>
 #include <arch/x86_64/interrupts.hpp>
 #include <kernel/fault_catch.hpp>
+#include <kernel/uaccess.hpp>
 #include <kernel/log.hpp>
 #include <kernel/panic.hpp>
 #include <kernel/percpu.hpp>
@@ -134,6 +135,13 @@ void handle_exception(InterruptFrame& f)
         f.rsp = slot->saved_rsp;
         f.cs = KERNEL_CS;
         f.ss = KERNEL_DS;
+        return;
+    }
+    // A user copy that faulted on an address it may not touch resumes at its
+    // fixup, which reports EFAULT to the caller.
+    u64 fixup;
+    if (f.vector == 14 && (f.cs & 3) == 0 && uaccess::fixup_for(f.rip, &fixup)) {
+        f.rip = fixup;
         return;
     }
     if (f.vector == 3 && (f.cs & 3) == 0) {

@@ -10,11 +10,15 @@
  * (Intel SDM vol. 3A, 6.14.2), the stub adds 2 words and we push 15, so RSP
  * is 16-byte aligned at the call, as the SysV ABI wants.
  */
+#include "smap.inc"
 #define FRAME_CS 24      /* offset of CS above vector, error code, RIP */
 
     .section .text
     .global isr_common
 isr_common:
+    /* The interrupted code may have had RFLAGS.AC set (ring 3 can set it):
+     * SMAP must hold in the handler. iretq restores the saved flags. */
+    CLAC
     testb $3, FRAME_CS(%rsp)
     jz 1f
     swapgs

@@ -8,6 +8,7 @@
 #include <arch/x86_64/interrupts.hpp>
 #include <arch/x86_64/pic.hpp>
 #include <arch/x86_64/pit.hpp>
+#include <arch/x86_64/smap.hpp>
 #include <kernel/log.hpp>
 #include <drivers/acpi/acpi.hpp>
 #include <kernel/percpu.hpp>
@@ -131,6 +132,7 @@ void init_boot_cpu(Cpu& cpu)
     x86::idt_load();
     set_percpu_base(&cpu);
     enable_sse();
+    x86::protect_kernel_from_user_pages_boot_cpu();
 }
 
 void start_timer(u32 hz)
