@@ -7,6 +7,8 @@ import { benchSmp, smpReport } from './bench/smp.js';
 import { formatSmpTable, smpJson } from './bench/smp-report.js';
 import { colorErr, colorOut } from './color.js';
 import { runDoctor } from './doctor/doctor.js';
+import { formatSyscallList } from './syscall/list.js';
+import { syscallsMarkdown } from './syscall/generate.js';
 import { isOskitError, OskitError } from './errors.js';
 import { printError } from './log.js';
 import { findProject, packageVersion, rel } from './project.js';
@@ -203,6 +205,15 @@ export function buildProgram(): Command {
       const report = smpReport(result);
       process.stdout.write(flags.json ? smpJson(report) : formatSmpTable(report));
       if (!flags.json) process.stderr.write(`oskit: serial log: ${report.log}, ${(result.durationMs / 1000).toFixed(1)} s\n`);
+    }));
+
+  program
+    .command('syscalls')
+    .description('the Linux x86-64 system calls and which ones the kernel implements')
+    .option('--markdown', "the table as DESIGN.md has it")
+    .option('--all', 'also list the calls that return ENOSYS')
+    .action((flags: { markdown?: boolean; all?: boolean }) => guarded(async () => {
+      process.stdout.write(flags.markdown ? syscallsMarkdown() : formatSyscallList(flags.all ?? false));
     }));
 
   program

@@ -4,6 +4,12 @@
 // arch/x86_64 headers except drivers for x86 platform devices.
 #include <lib/types.hpp>
 
+// The registers a thread saved on entering the kernel (an interrupt,
+// exception or system call). Its layout is the arch's; generic code only
+// hands it to arch functions.
+struct InterruptFrame;
+using TrapFrame = InterruptFrame;
+
 namespace arch {
 
 inline void cpu_relax() { asm volatile("pause" ::: "memory"); }
