@@ -82,7 +82,38 @@ void set_percpu_base(void* base);
 } // namespace arch
 
 struct Cpu;
+struct Thread;
 namespace arch {
+// Threads (arch/x86_64/thread.cpp).
+//
+// Lays out a new thread's stack below `stack_pointer` so that its first
+// switch calls fn(arg) (fn never returns).
+void prepare_thread_stack(Thread& t, void (*fn)(void*), void* arg, u64 stack_pointer);
+// Saves prev's CPU state (callee-saved registers, FPU when it is a user
+// thread) and continues next where it left off. Interrupts off, run queue
+// locked (see proc/sched.cpp).
+void switch_threads(Thread& prev, Thread& next);
+// The frame a user thread's registers occupy at the top of its kernel stack.
+TrapFrame* user_frame_at(u64 stack_top);
+// Leaves the kernel for ring 3 with the registers in `frame` (at the top of
+// the current thread's stack).
+[[noreturn]] void enter_user(TrapFrame* frame);
+// FPU state areas of user threads.
+u32 fpu_area_size();
+void fpu_init_area(void* area);
+// Makes the current thread's FPU area hold its live registers (before the
+// kernel reads it), or loads the registers from it (after the kernel wrote it).
+void fpu_save_current(Thread& t);
+void fpu_load_current(Thread& t);
+// Sets the user FS base of the running thread (and remembers it in t).
+void set_user_fs_base(Thread& t, u64 base);
+// Page-table root switch (CR3).
+void load_page_table_root(u64 root_phys);
+// Enables interrupts and halts until one arrives (atomically: sti; hlt).
+inline void enable_interrupts_and_halt() { asm volatile("sti; hlt" ::: "memory"); }
+// Raises the reschedule interrupt on `target`.
+void send_reschedule_interrupt(const Cpu& target);
+
 // Descriptor tables, exception handling and the per-CPU base for the boot
 // CPU; FPU/SSE enabled for the user programs to come.
 void init_boot_cpu(Cpu& cpu);

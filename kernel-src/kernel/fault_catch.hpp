@@ -6,7 +6,7 @@
 // instead of reporting a crash, and fault_catch returns true with the fault
 // described in *info. Tests use it to prove faults are raised (NX, unmapped
 // pages, ud2); the user-memory copy routines use it to turn a bad user pointer
-// into EFAULT. Calls do not nest on one CPU.
+// into EFAULT. Calls do not nest on one thread.
 #include <lib/types.hpp>
 
 struct FaultInfo {
@@ -22,6 +22,9 @@ struct FaultCatch {
 };
 
 bool fault_catch(void (*fn)(void*), void* arg, FaultInfo* info);
+// Where the running thread's (or, before threads exist, the CPU's) armed
+// catch is kept; the exception handler reads it.
+FaultCatch** fault_catch_slot();
 
 template <typename F> bool fault_catch(F& f, FaultInfo* info)
 {

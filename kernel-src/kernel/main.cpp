@@ -18,8 +18,10 @@
 #include <mm/pmm.hpp>
 #include <mm/vmm.hpp>
 #include <lib/string.hpp>
+#include <proc/sched.hpp>
 
 size_t run_global_constructors();
+extern "C" char boot_stack_top[];
 
 namespace {
 // Fair (ticket) locks on bare metal; test-and-set under a hypervisor, where
@@ -36,6 +38,20 @@ void choose_spinlock_mode()
     }
     Spinlock::set_fair_by_default(fair);
     log_info("spinlock: %s (%s)", fair ? "ticket, fair" : "test-and-set", why);
+}
+
+void run_tests_and_exit();
+
+// What the kernel does once it is up: tests, a benchmark, a deliberate
+// crash, or (later) start init.
+void after_boot(void*)
+{
+    if (cmdline::has("ktest"))
+        run_tests_and_exit();
+    bench::run_from_cmdline();
+    char crash_kind[16];
+    if (cmdline::get("crash", crash_kind, sizeof(crash_kind)))
+        crash::trigger(crash_kind);
 }
 
 void run_tests_and_exit()
@@ -58,6 +74,7 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 boot_info_phys)
     Cpu& boot_cpu = percpu::boot_cpu();
     boot_cpu.id = 0;
     boot_cpu.online = true;
+    boot_cpu.kernel_stack_top = reinterpret_cast<u64>(boot_stack_top);
     percpu::install(boot_cpu);
     arch::init_boot_cpu(boot_cpu);
     log_info("cpu: GDT (kernel, user, TSS) and IDT (256 vectors) loaded");
@@ -74,6 +91,8 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 boot_info_phys)
     pmm::init(boot);
     vmm::init(boot);
     size_t constructors = run_global_constructors();
+    // From here on the boot flow is CPU 0's idle thread.
+    sched::init_this_cpu();
     log_info("heap: ready, up to %lu MiB; %lu global constructors run", config::kernel_heap_size / MiB,
              constructors);
 
@@ -85,13 +104,12 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 boot_info_phys)
     pmm::Stats mem = pmm::stats();
     log_info("oskit ready: %u CPUs, %lu MiB free", percpu::count(), mem.free_pages * PAGE_SIZE / MiB);
 
-    if (cmdline::has("ktest"))
-        run_tests_and_exit();
-    bench::run_from_cmdline();
-    char crash_kind[16];
-    if (cmdline::get("crash", crash_kind, sizeof(crash_kind)))
-        crash::trigger(crash_kind);
-
-    for (;;)
-        arch::halt();
+    // The rest runs in a thread of its own (it sleeps and waits), and this
+    // boot flow becomes CPU 0's idle thread.
+    auto kinit = thread::create_kernel("kinit", after_boot, nullptr);
+    if (kinit.is_error())
+        panic("no memory for the kinit thread");
+    kinit.value()->affinity = 0; // the tests expect to start on the boot CPU
+    sched::start(kinit.value());
+    sched::idle_loop();
 }

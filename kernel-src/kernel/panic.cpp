@@ -10,6 +10,8 @@ namespace {
 Atomic<u32> s_panicking { 0 };
 }
 
+bool panicking() { return s_panicking.load() != 0; }
+
 void panic_begin()
 {
     arch::irq_disable();

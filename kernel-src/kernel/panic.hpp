@@ -11,6 +11,8 @@ enum class PanicKind { Panic, Exception };
 // outputs and stops other CPUs; panic_end() prints the trailer and leaves.
 void panic_begin();
 [[noreturn]] void panic_end(PanicKind kind);
+// True once some CPU has begun a panic report.
+bool panicking();
 // Prints "backtrace:" and one "  #N 0x..." line per return address.
 void print_backtrace(u64 rip, u64 rbp);
 

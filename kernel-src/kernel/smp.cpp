@@ -3,6 +3,7 @@
 #include <kernel/log.hpp>
 #include <kernel/panic.hpp>
 #include <kernel/smp.hpp>
+#include <proc/sched.hpp>
 
 // One queued call. Lives on the caller's stack until `done` is set.
 struct SmpCall {
@@ -17,15 +18,15 @@ namespace {
 u32 s_expected = 1;
 u32 s_cap = config::max_cpus;
 
-// Every AP ends up here after its arch set-up: announce, tick, idle.
+// Every AP ends up here after its arch set-up: its start-up context becomes
+// its idle thread, then it announces itself, ticks, and runs threads.
 [[noreturn]] void ap_main(Cpu& cpu)
 {
     percpu::install(cpu);
+    sched::init_this_cpu();
     __atomic_store_n(&cpu.online, true, __ATOMIC_RELEASE);
     arch::start_local_timer();
-    arch::irq_enable();
-    for (;;)
-        arch::halt();
+    sched::idle_loop();
 }
 
 void enqueue(Cpu& target, SmpCall& call)

@@ -17,7 +17,9 @@ struct ListNode {
 
 template <typename T, ListNode T::*Node> class IntrusiveList {
 public:
-    IntrusiveList() { m_head.prev = m_head.next = &m_head; }
+    // constexpr so that lists in static objects (run queues) are ready
+    // before global constructors run.
+    constexpr IntrusiveList() : m_head { &m_head, &m_head } {}
     IntrusiveList(const IntrusiveList&) = delete;
     IntrusiveList& operator=(const IntrusiveList&) = delete;
 
@@ -31,6 +33,11 @@ public:
 
     T* front() const { return empty() ? nullptr : owner(m_head.next); }
     T* back() const { return empty() ? nullptr : owner(m_head.prev); }
+    T* prev(const T& item) const
+    {
+        ListNode* n = (item.*Node).prev;
+        return n == &m_head ? nullptr : owner(n);
+    }
     T* next(const T& item) const
     {
         ListNode* n = (item.*Node).next;

@@ -38,11 +38,18 @@ ErrorOr<void> map_page(AddressSpace& as, VirtAddr virt, PhysAddr phys, u64 flags
 ErrorOr<void> map_huge_page(AddressSpace& as, VirtAddr virt, PhysAddr phys, u64 flags);
 // Removes the 4 KiB or 2 MiB mapping that starts at virt. ENOENT when none.
 ErrorOr<void> unmap_page(AddressSpace& as, VirtAddr virt);
+// The same without the TLB shootdown: the caller flushes (e.g. once for a
+// range with flush_kernel_range_everywhere).
+ErrorOr<void> unmap_page_local(AddressSpace& as, VirtAddr virt);
+// Invalidates [start, start+size) of kernel space in every CPU's TLB.
+void flush_kernel_range_everywhere(VirtAddr start, u64 size);
 // ENOENT when nothing maps virt.
 ErrorOr<Translation> translate(AddressSpace& as, VirtAddr virt);
 
-// Reserves `size` bytes of kernel virtual space in the mapping window.
+// Reserves `size` bytes of kernel virtual space in the mapping window (see
+// mm/kernel_vm.hpp), and gives it back once unmapped.
 ErrorOr<VirtAddr> reserve_kernel_range(u64 size, u64 align);
+void release_kernel_range(VirtAddr start, u64 size);
 // Maps a device's registers uncached and returns their virtual address.
 ErrorOr<void*> map_mmio(PhysAddr phys, u64 size);
 

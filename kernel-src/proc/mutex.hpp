@@ -6,12 +6,13 @@
 //
 //   MutexGuard guard(inode.lock());
 #include <lib/atomic.hpp>
+#include <proc/wait_queue.hpp>
 
 struct Thread;
 
 class Mutex {
 public:
-    constexpr Mutex() = default;
+    Mutex() = default;
     Mutex(const Mutex&) = delete;
     Mutex& operator=(const Mutex&) = delete;
 
@@ -24,6 +25,7 @@ public:
 
 private:
     Atomic<Thread*> m_owner { nullptr };
+    WaitQueue m_waiters;
 };
 
 class [[nodiscard]] MutexGuard {

@@ -124,12 +124,12 @@ u64 breakpoint_count() { return s_breakpoints.load(); }
 
 void handle_exception(InterruptFrame& f)
 {
-    Cpu* cpu = this_cpu();
     // An armed fault catch turns any exception into a return from
     // fault_catch_call, with the callee-saved registers it stored.
-    if (cpu && cpu->fault_catch && f.vector != 2 && f.vector != 18) {
-        FaultCatch* slot = cpu->fault_catch;
-        cpu->fault_catch = nullptr;
+    FaultCatch** armed = this_cpu() ? fault_catch_slot() : nullptr;
+    if (armed && *armed && (f.cs & 3) == 0 && f.vector != 2 && f.vector != 18) {
+        FaultCatch* slot = *armed;
+        *armed = nullptr;
         slot->info = { f.vector, f.error_code, f.rip, f.vector == 14 ? read_cr2() : 0 };
         f.rip = reinterpret_cast<u64>(fault_catch_landing);
         f.rsp = slot->saved_rsp;

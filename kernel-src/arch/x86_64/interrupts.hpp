@@ -9,6 +9,7 @@ constexpr u8 VECTOR_IRQ_BASE = 0x20;   // legacy IRQ n arrives as vector 0x20 + 
 constexpr u8 VECTOR_APIC_TIMER = 0x30;
 constexpr u8 VECTOR_SYSCALL = 0x80;
 constexpr u8 VECTOR_IPI_CALL = 0xF0;   // run queued function calls (kernel/smp)
+constexpr u8 VECTOR_IPI_RESCHEDULE = 0xF1; // a thread was queued for an idle CPU, or a signal arrived
 constexpr u8 VECTOR_APIC_ERROR = 0xFE;
 constexpr u8 VECTOR_SPURIOUS = 0xFF;
 

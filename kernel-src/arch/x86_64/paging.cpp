@@ -7,6 +7,7 @@
 #include <lib/spinlock.hpp>
 #include <lib/string.hpp>
 #include <mm/pmm.hpp>
+#include <mm/kernel_vm.hpp>
 #include <mm/vmm.hpp>
 
 namespace vmm {
@@ -29,7 +30,6 @@ Spinlock s_lock;
 AddressSpace s_kernel;
 bool s_nx;
 u64 s_direct_map_size;
-VirtAddr s_window_next = KERNEL_MAPPING_BASE;
 
 u64* table(PhysAddr p) { return phys_to_ptr<u64>(p); }
 unsigned index(VirtAddr v, int level) { return (v >> (12 + 9 * level)) & 0x1FF; }
@@ -178,32 +178,49 @@ ErrorOr<void> map_huge_page(AddressSpace& as, VirtAddr virt, PhysAddr phys, u64 
     return map_at_level(as, virt, phys, flags, 1);
 }
 
-ErrorOr<void> unmap_page(AddressSpace& as, VirtAddr virt)
+ErrorOr<void> unmap_page_local(AddressSpace& as, VirtAddr virt)
 {
     if (!canonical(virt) || !is_aligned(virt, PAGE_SIZE))
         return Error::from_errno(EINVAL);
-    {
-        SpinlockGuard guard(s_lock);
-        u64* t = table(as.root);
-        int l = 3;
-        for (; l >= 0; l--) {
-            u64& e = t[index(virt, l)];
-            if (!(e & PTE_PRESENT))
-                return Error::from_errno(ENOENT);
-            if (l == 0 || (l == 1 && (e & PTE_HUGE))) {
-                if (l == 1 && !is_aligned(virt, HUGE_PAGE_SIZE))
-                    return Error::from_errno(EINVAL);
-                e = 0;
-                break;
-            }
-            t = table(e & PTE_ADDR);
-        }
-        if (l < 0)
+    SpinlockGuard guard(s_lock);
+    u64* t = table(as.root);
+    for (int l = 3; l >= 0; l--) {
+        u64& e = t[index(virt, l)];
+        if (!(e & PTE_PRESENT))
             return Error::from_errno(ENOENT);
+        if (l == 0 || (l == 1 && (e & PTE_HUGE))) {
+            if (l == 1 && !is_aligned(virt, HUGE_PAGE_SIZE))
+                return Error::from_errno(EINVAL);
+            e = 0;
+            x86::invlpg(virt);
+            return {};
+        }
+        t = table(e & PTE_ADDR);
     }
+    return Error::from_errno(ENOENT);
+}
+
+ErrorOr<void> unmap_page(AddressSpace& as, VirtAddr virt)
+{
+    TRY(unmap_page_local(as, virt));
     // Outside the lock: other CPUs may need it while answering.
     smp::flush_tlb_everywhere(virt);
     return {};
+}
+
+void flush_kernel_range_everywhere(VirtAddr start, u64 size)
+{
+    struct Range {
+        VirtAddr start;
+        u64 size;
+    } range { start, size };
+    smp::call_on_all(
+        [](void* arg) {
+            auto* r = static_cast<Range*>(arg);
+            for (u64 off = 0; off < r->size; off += PAGE_SIZE)
+                x86::invlpg(r->start + off);
+        },
+        &range);
 }
 
 ErrorOr<Translation> translate(AddressSpace& as, VirtAddr virt)
@@ -225,16 +242,9 @@ ErrorOr<Translation> translate(AddressSpace& as, VirtAddr virt)
     return Error::from_errno(ENOENT);
 }
 
-ErrorOr<VirtAddr> reserve_kernel_range(u64 size, u64 align)
-{
-    SpinlockGuard guard(s_lock);
-    VirtAddr start = align_up(s_window_next, align);
-    if (start + size > KERNEL_MAPPING_BASE + KERNEL_MAPPING_SIZE)
-        return Error::from_errno(ENOMEM);
-    // One unmapped guard page between reservations.
-    s_window_next = start + align_up(size, PAGE_SIZE) + PAGE_SIZE;
-    return start;
-}
+ErrorOr<VirtAddr> reserve_kernel_range(u64 size, u64 align) { return kernel_vm::reserve(size, align); }
+
+void release_kernel_range(VirtAddr start, u64 size) { kernel_vm::release(start, size); }
 
 ErrorOr<void*> map_mmio(PhysAddr phys, u64 size)
 {

@@ -9,11 +9,13 @@
 #include <arch/x86_64/pic.hpp>
 #include <arch/x86_64/pit.hpp>
 #include <arch/x86_64/smap.hpp>
+#include <arch/x86_64/fpu.hpp>
 #include <kernel/log.hpp>
 #include <drivers/acpi/acpi.hpp>
 #include <kernel/percpu.hpp>
 #include <kernel/smp.hpp>
 #include <kernel/time.hpp>
+#include <proc/sched.hpp>
 #include <lib/string.hpp>
 
 namespace {
@@ -21,39 +23,39 @@ namespace {
 // before the allocators exist. Other CPUs get theirs from the PMM.
 alignas(16) u8 s_boot_ist[3][x86::IST_STACK_SIZE];
 
-void enable_sse()
-{
-    // CR0: clear EM (bit 2), set MP (bit 1); CR4: OSFXSR (bit 9),
-    // OSXMMEXCPT (bit 10) (Intel SDM vol. 3A, 13.1.4).
-    x86::write_cr0((x86::read_cr0() & ~(1ull << 2)) | (1ull << 1));
-    x86::write_cr4(x86::read_cr4() | (1ull << 9) | (1ull << 10));
-}
-
 u32 s_apic_initial_count;
 u64 s_apic_timer_hz;
 const char* s_timer_source = "none";
 Atomic<u64> s_pit_interrupts { 0 };
 
-// The tick on CPU 0 also advances global time.
-void count_tick()
+// The tick on CPU 0 also advances global time; every CPU's tick drives its
+// scheduler (time slices, CPU time, sleep deadlines).
+void count_tick(const InterruptFrame& frame)
 {
     Cpu* cpu = this_cpu();
     cpu->ticks.fetch_add(1, __ATOMIC_RELAXED);
     if (cpu->id == 0)
         time::tick();
+    sched::tick((frame.cs & 3) != 0);
 }
 
-void on_pit_tick_8259(InterruptFrame&)
+void on_pit_tick_8259(InterruptFrame& frame)
 {
     s_pit_interrupts.fetch_add(1, __ATOMIC_RELAXED);
-    count_tick();
     x86::pic_eoi(0);
+    count_tick(frame);
 }
 
-void on_apic_timer(InterruptFrame&)
+void on_apic_timer(InterruptFrame& frame)
 {
-    count_tick();
     x86::lapic::eoi();
+    count_tick(frame);
+}
+
+void on_reschedule_ipi(InterruptFrame&)
+{
+    x86::lapic::eoi();
+    sched::on_reschedule_ipi();
 }
 
 // In APIC mode the PIT only runs for calibration and the routing test.
@@ -101,6 +103,7 @@ void start_apic_timers(u32 hz)
     x86::set_interrupt_handler(x86::VECTOR_IRQ_BASE + 0, on_pit_through_ioapic);
     x86::set_interrupt_handler(x86::VECTOR_APIC_TIMER, on_apic_timer);
     x86::set_interrupt_handler(x86::VECTOR_IPI_CALL, on_call_ipi);
+    x86::set_interrupt_handler(x86::VECTOR_IPI_RESCHEDULE, on_reschedule_ipi);
     x86::set_interrupt_handler(x86::VECTOR_APIC_ERROR, on_apic_error);
     x86::set_interrupt_handler(x86::VECTOR_SPURIOUS, on_spurious);
 
@@ -131,7 +134,7 @@ void init_boot_cpu(Cpu& cpu)
     x86::idt_build();
     x86::idt_load();
     set_percpu_base(&cpu);
-    enable_sse();
+    x86::fpu::init_boot_cpu();
     x86::protect_kernel_from_user_pages_boot_cpu();
 }
 
@@ -158,6 +161,12 @@ void start_local_timer()
 const char* timer_source() { return s_timer_source; }
 
 void send_call_interrupt(const Cpu& target) { x86::lapic::send_fixed(target.apic_id, x86::VECTOR_IPI_CALL); }
+
+void send_reschedule_interrupt(const Cpu& target)
+{
+    if (x86::lapic::active())
+        x86::lapic::send_fixed(target.apic_id, x86::VECTOR_IPI_RESCHEDULE);
+}
 
 void stop_other_cpus()
 {

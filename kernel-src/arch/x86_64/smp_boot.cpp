@@ -4,6 +4,7 @@
 #include <arch/x86_64/apic.hpp>
 #include <arch/x86_64/cpu.hpp>
 #include <arch/x86_64/smap.hpp>
+#include <arch/x86_64/fpu.hpp>
 #include <arch/x86_64/gdt.hpp>
 #include <arch/x86_64/idt.hpp>
 #include <config.hpp>
@@ -57,9 +58,9 @@ extern "C" [[noreturn]] void ap_entry(Cpu* cpu)
     x86::gdt_init_cpu(cpu->id, s_ist_tops[cpu->id]);
     x86::idt_load();
     arch::set_percpu_base(cpu);
-    // The same control-register state as the boot CPU (SSE for user code).
-    x86::write_cr0((x86::read_cr0() & ~(1ull << 2)) | (1ull << 1));
-    x86::write_cr4(x86::read_cr4() | (1ull << 9) | (1ull << 10));
+    // The same control-register state as the boot CPU (FPU for user code,
+    // SMEP/SMAP).
+    x86::fpu::init_this_cpu();
     x86::protect_kernel_from_user_pages_this_cpu();
     x86::lapic::enable_this_cpu();
     s_ap_main(*cpu);
