@@ -8,9 +8,12 @@ namespace console {
 namespace {
 Spinlock s_lock;
 bool s_panic_mode;
+bool s_mid_line; // the last character written was not a newline
 
 void write_unlocked(const char* text, size_t length, Color color)
 {
+    if (length)
+        s_mid_line = text[length - 1] != '\n';
     if (config::console_serial)
         serial::write(text, length);
     if (config::console_vga) {
@@ -41,6 +44,22 @@ void write(const char* text, size_t length, Color color)
     }
     SpinlockGuard guard(s_lock);
     write_unlocked(text, length, color);
+}
+
+void write_line(const char* text, size_t length, Color color)
+{
+    auto emit = [&] {
+        if (s_mid_line)
+            write_unlocked("\n", 1, Color::Normal);
+        write_unlocked(text, length, color);
+        write_unlocked("\n", 1, color);
+    };
+    if (__atomic_load_n(&s_panic_mode, __ATOMIC_RELAXED)) {
+        emit();
+        return;
+    }
+    SpinlockGuard guard(s_lock);
+    emit();
 }
 
 void enter_panic_mode() { __atomic_store_n(&s_panic_mode, true, __ATOMIC_SEQ_CST); }

@@ -7,6 +7,10 @@ namespace console {
 enum class Color { Normal, Warning, Error, Highlight };
 void init();
 void write(const char* text, size_t length, Color color);
+// Writes a whole line (text without its newline) starting at column 0: a
+// newline first when the output stopped mid-line (user programs write
+// partial lines), so kernel lines never glue onto other text.
+void write_line(const char* text, size_t length, Color color);
 // After a panic: writes no longer take the lock (its holder may be the CPU
 // that crashed), so the report always gets out.
 void enter_panic_mode();

@@ -4,17 +4,32 @@
 
 namespace cmdline {
 namespace {
-char s_line[1024];
+char s_line[4096];
 
-// Finds the word whose key is `key`; returns its start and the key length.
+// Where init's arguments start (after " -- "), or the end of the line.
+const char* options_end()
+{
+    const char* p = s_line;
+    while (*p) {
+        if ((p == s_line || p[-1] == ' ') && p[0] == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == 0))
+            return p;
+        p++;
+    }
+    return p;
+}
+
+// Finds the word whose key is `key` (before " -- "); returns its start.
 const char* find(const char* key)
 {
     size_t key_len = strlen(key);
     const char* p = s_line;
-    while (*p) {
+    const char* end = options_end();
+    while (p < end && *p) {
         while (*p == ' ')
             p++;
         if (!*p)
+            break;
+        if (p >= end)
             break;
         if (strncmp(p, key, key_len) == 0 && (p[key_len] == ' ' || p[key_len] == '=' || p[key_len] == 0))
             return p;
@@ -30,7 +45,7 @@ void init(const char* loader_cmdline)
     size_t n = strlcpy(s_line, loader_cmdline, sizeof(s_line));
     if (n >= sizeof(s_line) - 1)
         return;
-    char extra[512];
+    char extra[3072];
     size_t extra_len = fw_cfg::read_file("opt/oskit/cmdline", extra, sizeof(extra) - 1);
     if (extra_len == 0)
         return;
@@ -59,6 +74,39 @@ bool get(const char* key, char* out, size_t size)
     memcpy(out, p, copy);
     out[copy] = 0;
     return true;
+}
+
+size_t init_arguments(char* storage, size_t storage_size, const char** argv, size_t max)
+{
+    const char* p = options_end();
+    if (!*p)
+        return 0;
+    p += 2;
+    size_t count = 0, used = 0;
+    while (count < max) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        char* word = storage + used;
+        bool quoted = *p == '"';
+        if (quoted)
+            p++;
+        while (*p && (quoted ? *p != '"' : *p != ' ')) {
+            char c = *p++;
+            if (quoted && c == '\\' && (*p == '"' || *p == '\\'))
+                c = *p++;
+            if (used + 1 < storage_size)
+                storage[used++] = c;
+        }
+        if (quoted && *p == '"')
+            p++;
+        if (used >= storage_size)
+            break;
+        storage[used++] = 0;
+        argv[count++] = word;
+    }
+    return count;
 }
 
 bool get_u32(const char* key, u32* out)

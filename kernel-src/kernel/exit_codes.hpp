@@ -6,3 +6,4 @@
 constexpr u8 EXIT_SUCCESS_CODE = 0x10; // QEMU status 33
 constexpr u8 EXIT_TESTS_FAILED = 0x11; // 35
 constexpr u8 EXIT_PANIC = 0x12;        // 37
+constexpr u8 EXIT_INIT_FAILED = 0x13;  // 39: init= could not be executed

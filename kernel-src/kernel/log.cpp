@@ -2,6 +2,7 @@
 #include <drivers/console.hpp>
 #include <kernel/log.hpp>
 #include <kernel/time.hpp>
+#include <lib/string.hpp>
 
 namespace klog {
 
@@ -14,16 +15,14 @@ void vlog(Level level, const char* fmt, va_list ap)
     size_t n = format(line, sizeof(line), "[%5lu.%03lu] ", ms / 1000, ms % 1000);
     if (n < sizeof(line))
         n += vformat(line + n, sizeof(line) - n, fmt, ap);
-    if (n > sizeof(line) - 2)
-        n = sizeof(line) - 2;
-    line[n++] = '\n';
-    line[n] = 0;
+    if (n > sizeof(line) - 1)
+        n = sizeof(line) - 1;
     console::Color color = console::Color::Normal;
     if (level == Level::Error)
         color = console::Color::Error;
     else if (level == Level::Warn)
         color = console::Color::Warning;
-    console::write(line, n, color);
+    console::write_line(line, n, color);
 }
 
 void log(Level level, const char* fmt, ...)
@@ -35,6 +34,8 @@ void log(Level level, const char* fmt, ...)
 }
 
 } // namespace klog
+
+void kprint_line(const char* text) { console::write_line(text, strlen(text), console::Color::Normal); }
 
 void kprint(const char* fmt, ...)
 {

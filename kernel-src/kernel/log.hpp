@@ -13,6 +13,8 @@ void vlog(Level level, const char* fmt, va_list ap);
 } // namespace klog
 
 void kprint(const char* fmt, ...) PRINTF_FORMAT(1, 2);
+// Prints `text` as one line at column 0 (no timestamp).
+void kprint_line(const char* text);
 
 #define log_error(...) klog::log(klog::Level::Error, __VA_ARGS__)
 #define log_warn(...) klog::log(klog::Level::Warn, __VA_ARGS__)

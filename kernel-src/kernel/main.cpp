@@ -18,7 +18,11 @@
 #include <mm/pmm.hpp>
 #include <mm/vmm.hpp>
 #include <lib/string.hpp>
+#include <proc/process.hpp>
 #include <proc/sched.hpp>
+#include <kernel/entropy.hpp>
+#include <mm/page_ref.hpp>
+#include <syscall/dispatch.hpp>
 
 size_t run_global_constructors();
 extern "C" char boot_stack_top[];
@@ -41,6 +45,7 @@ void choose_spinlock_mode()
 }
 
 void run_tests_and_exit();
+void start_init();
 
 // What the kernel does once it is up: tests, a benchmark, a deliberate
 // crash, or (later) start init.
@@ -52,6 +57,30 @@ void after_boot(void*)
     char crash_kind[16];
     if (cmdline::get("crash", crash_kind, sizeof(crash_kind)))
         crash::trigger(crash_kind);
+    start_init();
+}
+
+// PID 1: init=PATH from the command line (default /sbin/init), with the
+// words after ` -- ` as its arguments. If it cannot run, the kernel says
+// why and leaves (a kit has nothing else to do without it).
+void start_init()
+{
+    static char path[256];
+    if (!cmdline::get("init", path, sizeof(path)))
+        strlcpy(path, "/sbin/init", sizeof(path));
+    static char arg_storage[1024];
+    static const char* argv[33];
+    size_t argc = 0;
+    argv[argc++] = path;
+    argc += cmdline::init_arguments(arg_storage, sizeof(arg_storage), argv + argc, 31);
+    argv[argc] = nullptr;
+    static const char* const envp[] = { "HOME=/", "TERM=linux", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", nullptr };
+    auto started = proc::start_init(path, argv, envp);
+    if (started.is_error()) {
+        log_error("init: cannot execute %s: %s (%s)", path, errno_description(started.error().code()),
+                  started.error().name());
+        arch::exit_emulator(EXIT_INIT_FAILED);
+    }
 }
 
 void run_tests_and_exit()
@@ -90,12 +119,15 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 boot_info_phys)
 
     pmm::init(boot);
     vmm::init(boot);
+    page_ref::init();
     size_t constructors = run_global_constructors();
     // From here on the boot flow is CPU 0's idle thread.
     sched::init_this_cpu();
     log_info("heap: ready, up to %lu MiB; %lu global constructors run", config::kernel_heap_size / MiB,
              constructors);
 
+    entropy::init();
+    syscall::init();
     acpi::init();
     arch::start_timer(config::timer_hz);
     log_info("timer: %s at %u Hz", arch::timer_source(), config::timer_hz);

@@ -8,7 +8,10 @@ enum Errno : int {
     EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOTTY = 25, EFBIG = 27,
     ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, EPIPE = 32, EDOM = 33,
     ERANGE = 34, EDEADLK = 35, ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39,
-    ELOOP = 40, ETIMEDOUT = 110,
+    ELOOP = 40, ENOTBLK = 15, ETXTBSY = 26, ENOTSUP = 95, EOPNOTSUPP = 95, ETIMEDOUT = 110,
 };
 
+// "ENOENT"
 const char* errno_name(int e);
+// "No such file or directory", as Linux's strerror.
+const char* errno_description(int e);

@@ -71,6 +71,8 @@ struct Thread {
     u64 sig_blocked = 0;
     u64 sig_saved_mask = 0;          // restored after rt_sigsuspend's handler
     bool sig_restore_mask = false;
+    i32 fault_code = 0;              // si_code of a pending fault signal (0: none)
+    u64 fault_address = 0;           // its si_addr
 
     // Kernel threads: the function and its argument.
     void (*entry)(void*) = nullptr;

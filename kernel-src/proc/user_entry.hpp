@@ -5,6 +5,12 @@
 // (which may rewrite the frame, or end the process).
 #include <arch/arch.hpp>
 
+#include <mm/address_space.hpp>
+
 namespace proc {
 void exit_to_user(TrapFrame& frame);
+// A page fault on a user address (from ring 3, or from a kernel user-copy
+// routine): resolved in the current address space. OutOfMemory has already
+// queued SIGKILL for the process.
+vm::FaultResult handle_page_fault(u64 address, bool write, bool exec, bool user_mode);
 } // namespace proc

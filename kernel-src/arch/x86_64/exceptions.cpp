@@ -4,6 +4,8 @@
 #include <arch/x86_64/interrupts.hpp>
 #include <kernel/fault_catch.hpp>
 #include <kernel/uaccess.hpp>
+#include <proc/signal.hpp>
+#include <proc/user_entry.hpp>
 #include <kernel/log.hpp>
 #include <kernel/panic.hpp>
 #include <kernel/percpu.hpp>
@@ -120,6 +122,57 @@ void describe_selector_error(u64 error, char* out, size_t size)
 
 } // namespace
 
+// An exception in ring 3: page faults may be resolved; everything else
+// becomes the signal Linux sends for it (arch/x86/kernel/traps.c).
+static void handle_user_exception(InterruptFrame& f)
+{
+    // Interrupts on while handling: resolving a fault may sleep.
+    arch::irq_enable();
+    i32 sig = SIGSEGV, code = SI_KERNEL;
+    u64 address = 0;
+    switch (f.vector) {
+    case 14: {
+        address = read_cr2();
+        bool write = f.error_code & 2, exec = f.error_code & 16;
+        if (address < uaccess::USER_SPACE_END) {
+            vm::FaultResult r = proc::handle_page_fault(address, write, exec, true);
+            if (r != vm::FaultResult::Denied) {
+                arch::irq_disable();
+                return; // mapped, or the process was killed (SIGKILL pending)
+            }
+        }
+        // Not present: nothing mapped there; present: a protection violation.
+        code = (f.error_code & 1) ? SEGV_ACCERR : SEGV_MAPERR;
+        break;
+    }
+    case 0:
+        sig = SIGFPE, code = FPE_INTDIV, address = f.rip;
+        break;
+    case 16: case 19:
+        sig = SIGFPE, code = FPE_FLTINV, address = f.rip;
+        break;
+    case 6:
+        sig = SIGILL, code = ILL_ILLOPN, address = f.rip;
+        break;
+    case 1: case 3:
+        sig = SIGTRAP, code = TRAP_BRKPT, address = f.rip;
+        break;
+    case 17:
+        sig = SIGBUS, code = BUS_ADRERR;
+        break;
+    case 11: case 12:
+        sig = SIGBUS, code = SI_KERNEL;
+        break;
+    default:
+        // #GP (privileged instructions such as hlt, cli, a bad segment),
+        // and anything else unexpected from user mode.
+        sig = SIGSEGV, code = SI_KERNEL;
+        break;
+    }
+    signal::send_fault(sig, code, address);
+    arch::irq_disable();
+}
+
 u64 breakpoint_count() { return s_breakpoints.load(); }
 
 void handle_exception(InterruptFrame& f)
@@ -137,10 +190,24 @@ void handle_exception(InterruptFrame& f)
         f.ss = KERNEL_DS;
         return;
     }
-    // A user copy that faulted on an address it may not touch resumes at its
-    // fixup, which reports EFAULT to the caller.
+    if (f.cs & 3) {
+        handle_user_exception(f);
+        return;
+    }
+    // A user copy that faulted: first try to map the page (demand paging,
+    // copy-on-write), else resume at the routine's fixup, which reports
+    // EFAULT to the caller. Only with interrupts on in the copying code
+    // (resolving may sleep); copies never run with them off.
     u64 fixup;
-    if (f.vector == 14 && (f.cs & 3) == 0 && uaccess::fixup_for(f.rip, &fixup)) {
+    if (f.vector == 14 && uaccess::fixup_for(f.rip, &fixup)) {
+        u64 address = read_cr2();
+        if (address < uaccess::USER_SPACE_END && (f.rflags & RFLAGS_IF)) {
+            arch::irq_enable();
+            vm::FaultResult r = proc::handle_page_fault(address, f.error_code & 2, false, false);
+            arch::irq_disable();
+            if (r == vm::FaultResult::Mapped)
+                return;
+        }
         f.rip = fixup;
         return;
     }

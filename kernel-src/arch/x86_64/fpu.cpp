@@ -63,6 +63,7 @@ void init_this_cpu() { enable_on_this_cpu(); }
 
 u32 area_size() { return s_size; }
 bool uses_xsave() { return s_xsave; }
+u64 enabled_features() { return s_xsave ? s_xcr0 : 3; }
 
 void save(void* area)
 {

@@ -13,6 +13,8 @@ void init_this_cpu();
 // Bytes of one save area (64-byte aligned).
 u32 area_size();
 bool uses_xsave();
+// The XCR0 feature bits enabled (x87, SSE, AVX when present).
+u64 enabled_features();
 // Saves the live registers into `area` / loads them from it.
 void save(void* area);
 void restore(const void* area);

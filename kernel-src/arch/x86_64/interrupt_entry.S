@@ -57,7 +57,7 @@ interrupt_return:
     pop %rcx
     pop %rbx
     pop %rax
-    testb $3, (FRAME_CS + 16)(%rsp)
+    testb $3, FRAME_CS(%rsp)        /* rsp -> vector again */
     jz 2f
     swapgs
 2:  add $16, %rsp

@@ -10,6 +10,8 @@
 #include <arch/x86_64/pit.hpp>
 #include <arch/x86_64/smap.hpp>
 #include <arch/x86_64/fpu.hpp>
+#include <arch/x86_64/syscall.hpp>
+#include <syscall/dispatch.hpp>
 #include <kernel/log.hpp>
 #include <drivers/acpi/acpi.hpp>
 #include <kernel/percpu.hpp>
@@ -77,6 +79,17 @@ void on_apic_error(InterruptFrame&)
     x86::lapic::eoi();
 }
 
+// int $0x80: the same table as the syscall instruction (the seed's
+// software-interrupt interface; Linux uses it for 32-bit programs, here it
+// takes 64-bit numbers and registers).
+void on_int80(InterruptFrame& frame)
+{
+    frame.error_code = frame.rax; // orig_ax, as the syscall entry keeps it
+    arch::irq_enable();
+    syscall::handle(frame);
+    arch::irq_disable();
+}
+
 // Spurious interrupts need no EOI (Intel SDM vol. 3A, 11.9).
 void on_spurious(InterruptFrame&) {}
 
@@ -136,6 +149,8 @@ void init_boot_cpu(Cpu& cpu)
     set_percpu_base(&cpu);
     x86::fpu::init_boot_cpu();
     x86::protect_kernel_from_user_pages_boot_cpu();
+    x86::init_syscall_msrs();
+    x86::set_interrupt_handler(x86::VECTOR_SYSCALL, on_int80);
 }
 
 void start_timer(u32 hz)
@@ -177,6 +192,27 @@ void stop_other_cpus()
 void flush_tlb_page(u64 virt) { x86::invlpg(virt); }
 
 bool under_hypervisor() { return x86::cpuid(1).ecx & (1u << 31); }
+
+bool hardware_random(u64* out)
+{
+    bool rdseed = x86::cpuid(7).ebx & (1u << 18);
+    bool rdrand = x86::cpuid(1).ecx & (1u << 30);
+    for (int tries = 0; tries < 10; tries++) {
+        u8 ok = 0;
+        if (rdseed)
+            asm volatile("rdseed %0; setc %1" : "=r"(*out), "=qm"(ok));
+        else if (rdrand)
+            asm volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
+        else
+            return false;
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
+// Linux reports CPUID.1:EDX as AT_HWCAP on x86.
+u64 user_hwcap() { return x86::cpuid(1).edx; }
 
 void log_cpu_identity()
 {

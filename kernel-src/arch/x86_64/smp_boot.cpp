@@ -5,6 +5,7 @@
 #include <arch/x86_64/cpu.hpp>
 #include <arch/x86_64/smap.hpp>
 #include <arch/x86_64/fpu.hpp>
+#include <arch/x86_64/syscall.hpp>
 #include <arch/x86_64/gdt.hpp>
 #include <arch/x86_64/idt.hpp>
 #include <config.hpp>
@@ -62,6 +63,7 @@ extern "C" [[noreturn]] void ap_entry(Cpu* cpu)
     // SMEP/SMAP).
     x86::fpu::init_this_cpu();
     x86::protect_kernel_from_user_pages_this_cpu();
+    x86::init_syscall_msrs();
     x86::lapic::enable_this_cpu();
     s_ap_main(*cpu);
     panic("ap_main returned on CPU %u", cpu->id);
