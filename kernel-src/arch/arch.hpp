@@ -143,6 +143,9 @@ struct SmpStart {
 // set cpu.online. A CPU that does not start within its timeout is reported
 // and skipped.
 SmpStart start_secondary_cpus(void (*ap_main)(Cpu&));
+// Routes legacy ISA IRQ `irq` (1: keyboard, 4: COM1) to `handler`, which
+// runs in interrupt context; the interrupt is acknowledged after it.
+void install_isa_irq(u8 irq, void (*handler)());
 // Raises the "run queued calls" interrupt on `target`.
 void send_call_interrupt(const Cpu& target);
 // Non-maskable stop for every other CPU (panic).

@@ -10,12 +10,25 @@ Spinlock s_lock;
 bool s_panic_mode;
 bool s_mid_line; // the last character written was not a newline
 
+void serial_with_crlf(const char* text, size_t length)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < length; i++) {
+        if (text[i] == '\n') {
+            serial::write(text + start, i - start);
+            serial::write("\r\n", 2);
+            start = i + 1;
+        }
+    }
+    serial::write(text + start, length - start);
+}
+
 void write_unlocked(const char* text, size_t length, Color color)
 {
     if (length)
         s_mid_line = text[length - 1] != '\n';
     if (config::console_serial)
-        serial::write(text, length);
+        serial_with_crlf(text, length);
     if (config::console_vga) {
         vga::Attribute attr = vga::Attribute::Normal;
         if (color == Color::Warning)
@@ -44,6 +57,17 @@ void write(const char* text, size_t length, Color color)
     }
     SpinlockGuard guard(s_lock);
     write_unlocked(text, length, color);
+}
+
+void write_terminal(const char* text, size_t length)
+{
+    SpinlockGuard guard(s_lock);
+    if (length)
+        s_mid_line = text[length - 1] != '\n';
+    if (config::console_serial)
+        serial::write(text, length);
+    if (config::console_vga)
+        vga::write_terminal(text, length);
 }
 
 void write_line(const char* text, size_t length, Color color)

@@ -6,7 +6,12 @@
 namespace console {
 enum class Color { Normal, Warning, Error, Highlight };
 void init();
+// Kernel text (the log, reports): newlines become CR LF on the serial line.
 void write(const char* text, size_t length, Color color);
+// A terminal's output (already processed by its line discipline): bytes go
+// to the serial line unchanged, and the VGA screen interprets ANSI escape
+// sequences.
+void write_terminal(const char* text, size_t length);
 // Writes a whole line (text without its newline) starting at column 0: a
 // newline first when the output stopped mid-line (user programs write
 // partial lines), so kernel lines never glue onto other text.

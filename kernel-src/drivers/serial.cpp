@@ -1,4 +1,5 @@
 #include <arch/x86_64/cpu.hpp>
+#include <arch/arch.hpp>
 #include <drivers/serial.hpp>
 
 namespace serial {
@@ -35,11 +36,39 @@ void init()
 
 void write(const char* text, size_t length)
 {
-    for (size_t i = 0; i < length; i++) {
-        if (text[i] == '\n')
-            put('\r');
+    for (size_t i = 0; i < length; i++)
         put(text[i]);
+}
+
+namespace {
+void (*s_on_input)(const char*, size_t);
+
+void on_interrupt()
+{
+    // Drain the receive FIFO (the interrupt is level-like: it stays raised
+    // while data waits).
+    char bytes[16];
+    size_t n = 0;
+    while (x86::inb(LINE_STATUS) & LSR_DATA_READY) {
+        bytes[n++] = static_cast<char>(x86::inb(DATA));
+        if (n == sizeof(bytes)) {
+            s_on_input(bytes, n);
+            n = 0;
+        }
     }
+    if (n)
+        s_on_input(bytes, n);
+}
+} // namespace
+
+void enable_input_interrupt(void (*on_input)(const char* bytes, size_t n))
+{
+    s_on_input = on_input;
+    arch::install_isa_irq(4, on_interrupt);
+    // IER bit 0: interrupt when received data is available. OUT2 (set in
+    // init) gates the UART's interrupt line on PCs.
+    x86::outb(INTERRUPT_ENABLE, 0x01);
+    on_interrupt(); // anything typed before now
 }
 
 int read_byte()

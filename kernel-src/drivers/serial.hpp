@@ -1,10 +1,14 @@
 #pragma once
-// 16550 UART on COM1, polled output.
+// COM1, the 16550 UART at port 0x3F8: the serial console.
 #include <lib/types.hpp>
 
 namespace serial {
 void init();
+// Writes bytes as they are (the caller does any newline translation).
 void write(const char* text, size_t length);
-// Returns a received byte, or -1 when none is waiting.
+// A received byte, or -1 when none is waiting.
 int read_byte();
+// Delivers received bytes to `on_input` from COM1's interrupt (IRQ 4)
+// instead of polling.
+void enable_input_interrupt(void (*on_input)(const char* bytes, size_t n));
 } // namespace serial

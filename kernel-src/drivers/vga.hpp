@@ -14,7 +14,10 @@ constexpr int COLUMNS = 80;
 constexpr int ROWS = 25;
 
 void init();
+// Kernel text in one colour.
 void write(const char* text, size_t length, Attribute attr);
+// A program's output: ANSI escape sequences interpreted (see vga.cpp).
+void write_terminal(const char* text, size_t length);
 // The character at (row, column), for tests.
 u16 cell(int row, int column);
 int cursor_row();

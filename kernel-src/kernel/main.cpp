@@ -20,6 +20,7 @@
 #include <lib/string.hpp>
 #include <proc/process.hpp>
 #include <proc/sched.hpp>
+#include <tty/tty.hpp>
 #include <kernel/entropy.hpp>
 #include <mm/page_ref.hpp>
 #include <syscall/dispatch.hpp>
@@ -131,6 +132,7 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 boot_info_phys)
     acpi::init();
     arch::start_timer(config::timer_hz);
     log_info("timer: %s at %u Hz", arch::timer_source(), config::timer_hz);
+    tty::init();
     smp::init();
 
     pmm::Stats mem = pmm::stats();

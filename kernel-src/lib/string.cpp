@@ -66,6 +66,26 @@ int strncmp(const char* a, const char* b, size_t n)
 
 }
 
+const char* strstr(const char* haystack, const char* needle)
+{
+    size_t n = strlen(needle);
+    for (; *haystack; haystack++) {
+        if (strncmp(haystack, needle, n) == 0)
+            return haystack;
+    }
+    return n == 0 ? haystack : nullptr;
+}
+
+const char* strchr(const char* s, int c)
+{
+    for (;; s++) {
+        if (*s == static_cast<char>(c))
+            return s;
+        if (!*s)
+            return nullptr;
+    }
+}
+
 size_t strlcpy(char* dst, const char* src, size_t size)
 {
     size_t len = strlen(src);

@@ -13,5 +13,8 @@ int strcmp(const char* a, const char* b);
 int strncmp(const char* a, const char* b, size_t n);
 }
 
+const char* strstr(const char* haystack, const char* needle);
+const char* strchr(const char* s, int c);
+
 // Copies at most size-1 bytes and always terminates; returns strlen(src).
 size_t strlcpy(char* dst, const char* src, size_t size);

@@ -21,6 +21,7 @@
 #include <proc/process_files.hpp>
 #include <proc/process_info.hpp>
 #include <proc/sched.hpp>
+#include <tty/tty.hpp>
 
 namespace proc {
 namespace {
@@ -102,6 +103,7 @@ ErrorOr<Process*> create_process(Process* parent)
         p->sid = parent->sid;
         p->uid = parent->uid;
         p->gid = parent->gid;
+        p->ctty = parent->ctty;
         memcpy(p->comm, parent->comm, sizeof(p->comm));
         memcpy(p->exe, parent->exe, sizeof(p->exe));
         memcpy(p->limits, parent->limits, sizeof(p->limits));
@@ -426,6 +428,9 @@ void exit_process(i32 status)
 
     if (p == s_init)
         init_exited(status);
+    // A session leader's end hangs up its terminal's foreground group.
+    if (p->sid == p->pid && p->ctty)
+        p->ctty->session_leader_exited(p->sid);
 
     // Everything about p happens under the table lock: once it is a zombie
     // and the lock is free, the parent may reap and free it at any moment.

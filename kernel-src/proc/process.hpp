@@ -12,6 +12,9 @@
 #include <proc/wait_queue.hpp>
 
 struct FsContext;
+namespace tty {
+class Tty;
+}
 
 // Linux's resource limits (include/uapi/asm-generic/resource.h).
 enum Rlimit : u32 {
@@ -39,6 +42,7 @@ struct Process {
     Thread* thread = nullptr;            // the one thread (nullptr once it exited)
     RefPtr<vm::AddressSpace> aspace;
     FsContext* fs = nullptr;             // files, cwd, umask (fs/fs_context.hpp)
+    tty::Tty* ctty = nullptr;            // controlling terminal (inherited; setsid drops it)
 
     ProcessState state = ProcessState::Alive;
     i32 wait_status = 0;                 // Linux wait status, set when it becomes a zombie

@@ -180,6 +180,7 @@ ErrorOr<i64> sys_setsid()
             return Error::from_errno(EPERM);
     }
     me->sid = me->pgid = me->pid;
+    me->ctty = nullptr; // a new session has no controlling terminal yet
     return me->sid;
 }
 

@@ -25,6 +25,20 @@ namespace {
 // before the allocators exist. Other CPUs get theirs from the PMM.
 alignas(16) u8 s_boot_ist[3][x86::IST_STACK_SIZE];
 
+void (*s_isa_handlers[16])();
+bool s_apic_mode;
+
+void on_isa_irq(InterruptFrame& frame)
+{
+    u8 irq = static_cast<u8>(frame.vector - x86::VECTOR_IRQ_BASE);
+    if (s_isa_handlers[irq])
+        s_isa_handlers[irq]();
+    if (s_apic_mode)
+        x86::lapic::eoi();
+    else
+        x86::pic_eoi(irq);
+}
+
 u32 s_apic_initial_count;
 u64 s_apic_timer_hz;
 const char* s_timer_source = "none";
@@ -125,6 +139,7 @@ void start_apic_timers(u32 hz)
     x86::pit_start_periodic(hz);
     x86::lapic::start_periodic_timer(x86::VECTOR_APIC_TIMER, s_apic_initial_count);
     s_timer_source = "local APIC timer";
+    s_apic_mode = true;
     log_info("timer: local APIC timer at %lu kHz (after divide-by-16), %u counts per tick", s_apic_timer_hz / 1000,
              s_apic_initial_count);
 }
@@ -174,6 +189,16 @@ void start_local_timer()
 }
 
 const char* timer_source() { return s_timer_source; }
+
+void install_isa_irq(u8 irq, void (*handler)())
+{
+    s_isa_handlers[irq] = handler;
+    x86::set_interrupt_handler(static_cast<u8>(x86::VECTOR_IRQ_BASE + irq), on_isa_irq);
+    if (s_apic_mode)
+        x86::ioapic::set_masked(irq, false);
+    else
+        x86::pic_unmask(irq);
+}
 
 void send_call_interrupt(const Cpu& target) { x86::lapic::send_fixed(target.apic_id, x86::VECTOR_IPI_CALL); }
 
