@@ -69,6 +69,29 @@ extern "C" [[noreturn]] void ap_entry(Cpu* cpu)
     panic("ap_main returned on CPU %u", cpu->id);
 }
 
+// The wait after INIT. The SDM's 10 ms is for processors that need it; like
+// Linux (smp_quirk_init_udelay), none on Intel family 6 and later, AMD
+// family 0xF and later, and under a hypervisor; init_udelay=US overrides.
+u64 s_init_delay_us = 10000;
+
+void choose_init_delay()
+{
+    u32 forced;
+    if (cmdline::get_u32("init_udelay", &forced)) {
+        s_init_delay_us = forced;
+        return;
+    }
+    auto leaf1 = x86::cpuid(1);
+    u32 family = (leaf1.eax >> 8) & 0xF;
+    if (family == 0xF)
+        family += (leaf1.eax >> 20) & 0xFF;
+    auto vendor = x86::cpuid(0);
+    bool intel = vendor.ebx == 0x756e6547; // "Genu"
+    bool amd = vendor.ebx == 0x68747541;   // "Auth"
+    if ((intel && family >= 6) || (amd && family >= 0xF) || arch::under_hypervisor())
+        s_init_delay_us = 0;
+}
+
 // Starts one AP; true once it has checked in.
 bool start_cpu(Cpu& cpu, u64 stack_top)
 {
@@ -80,13 +103,14 @@ bool start_cpu(Cpu& cpu, u64 stack_top)
     data->nx = vmm::nx_supported();
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 
-    // INIT, 10 ms, SIPI, 200 us, and a second SIPI if it has not checked in
-    // (Intel SDM vol. 3A, 9.4.4.1).
+    // INIT, a delay, SIPI, 200 us (10 on modern CPUs), and a second SIPI if
+    // it has not checked in (Intel SDM vol. 3A, 9.4.4.1).
     x86::lapic::send_init(cpu.apic_id);
-    time::delay_us(10000);
+    if (s_init_delay_us)
+        time::delay_us(s_init_delay_us);
     u8 page = static_cast<u8>(TRAMPOLINE_BASE >> 12);
     x86::lapic::send_startup(cpu.apic_id, page);
-    time::delay_us(200);
+    time::delay_us(s_init_delay_us ? 200 : 10);
     if (!__atomic_load_n(&cpu.online, __ATOMIC_ACQUIRE))
         x86::lapic::send_startup(cpu.apic_id, page);
     u64 deadline = time::since_boot_ns() + AP_START_TIMEOUT_US * 1000;
@@ -139,6 +163,7 @@ SmpStart start_secondary_cpus(void (*ap_main)(Cpu&))
         return { 1, 1, cap };
 
     s_ap_main = ap_main;
+    choose_init_delay();
     if (vmm::kernel_space().root >= 4 * GiB)
         panic("smp: kernel page tables above 4 GiB cannot be loaded by the trampoline");
     memcpy(phys_to_virt(TRAMPOLINE_BASE), trampoline_start, trampoline_end - trampoline_start);
