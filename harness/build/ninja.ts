@@ -122,6 +122,8 @@ export interface NinjaOptions {
    * stays free for reports); 'pipe' collects it.
    */
   stdio?: 'inherit' | 'pipe';
+  /** Build only these targets (paths relative to the root) instead of the defaults. */
+  targets?: readonly string[];
 }
 
 export interface NinjaResult {
@@ -137,7 +139,7 @@ export interface NinjaResult {
  */
 export async function runNinja(project: Project, options: NinjaOptions = {}): Promise<NinjaResult> {
   const stdio = options.stdio ?? 'inherit';
-  const proc = execa('ninja', ['-f', 'build/build.ninja'], {
+  const proc = execa('ninja', ['-f', 'build/build.ninja', ...(options.targets ?? [])], {
     cwd: project.root,
     env: { NINJA_STATUS: '[%f/%t] ' },
     reject: false,

@@ -145,3 +145,4 @@ export function userlandNinja(userland: Userland, escape: (p: string) => string)
   lines.push('');
   return { lines, defaults };
 }
+
