@@ -1,6 +1,6 @@
 // Builtins: commands that must change the shell itself (cd, exit, export,
-// unset, wait, fg, bg) or that ask about it (pwd, jobs, help), plus true,
-// false and ':'. Each takes argv/argc and returns its status; output goes
+// unset, wait, fg, bg) or that ask about it (pwd, jobs, help, kill %JOB),
+// plus true, false and ':'. Each takes argv/argc and returns its status; output goes
 // through stdio (flushed by the executor).
 #include <errno.h>
 #include <limits.h>
@@ -157,6 +157,7 @@ static int wait_for(struct job *j) {
     if (!pending) break;
     if (!jobs_wait_any()) {
       if (errno == EINTR && wait_interrupted) {
+        if (sh.interactive) fputc('\n', stderr);  // after the terminal's ^C
         result = 128 + SIGINT;
         break;
       }
@@ -186,6 +187,71 @@ static int builtin_wait(char **argv, size_t argc) {
     }
     status = wait_for(j);
     if (!sh.interactive && job_is_done(j)) job_remove(j);
+  }
+  return status;
+}
+
+/**
+ * kill [-SIG | -s SIG] TARGET...: as /bin/kill, and TARGET may be a job
+ * (%N, %+, %-), which means its whole process group.
+ */
+static int builtin_kill(char **argv, size_t argc) {
+  size_t i = 1;
+  int sig = SIGTERM;
+  if (i < argc && strcmp(argv[i], "-l") == 0) {
+    for (int n = 1; n < ULIB_NSIG_STD; n++) printf("%s%c", signal_name(n), n % 16 == 0 || n == ULIB_NSIG_STD - 1 ? '\n' : ' ');
+    return 0;
+  }
+  if (i + 1 < argc && strcmp(argv[i], "-s") == 0) {
+    sig = signal_number(argv[i + 1]);
+    i += 2;
+  } else if (i < argc && argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0) {
+    sig = signal_number(argv[i] + 1);
+    i++;
+  }
+  if (sig < 0) {
+    fprintf(stderr, "sh: kill: %s: invalid signal specification\n", argv[i - 1]);
+    return 1;
+  }
+  if (i < argc && strcmp(argv[i], "--") == 0) i++;
+  if (i >= argc) {
+    fprintf(stderr, "sh: kill: usage: kill [-SIG | -s SIG] PID|%%JOB...\n");
+    return 2;
+  }
+  int status = 0;
+  for (; i < argc; i++) {
+    if (argv[i][0] == '%') {
+      struct job *j = job_find(argv[i]);
+      if (!j) {
+        fprintf(stderr, "sh: kill: %s: no such job\n", argv[i]);
+        status = 1;
+        continue;
+      }
+      // Under job control the job is a process group; without, its processes one by one.
+      int r = 0;
+      if (sh.job_control) {
+        r = kill(-j->pgid, sig);
+      } else {
+        for (size_t k = 0; k < j->nprocs; k++)
+          if (!j->procs[k].done && kill(j->procs[k].pid, sig) < 0) r = -1;
+      }
+      if (r < 0) {
+        fprintf(stderr, "sh: kill: (%s) - %s\n", argv[i], strerror(errno));
+        status = 1;
+      }
+      continue;
+    }
+    char *end;
+    long pid = strtol(argv[i], &end, 10);
+    if (!*argv[i] || *end) {
+      fprintf(stderr, "sh: kill: %s: arguments must be process or job IDs\n", argv[i]);
+      status = 1;
+      continue;
+    }
+    if (kill((pid_t)pid, sig) < 0) {
+      fprintf(stderr, "sh: kill: (%s) - %s\n", argv[i], strerror(errno));
+      status = 1;
+    }
   }
   return status;
 }
@@ -234,6 +300,7 @@ static int builtin_help(char **argv, size_t argc) {
         "  jobs             list jobs\n"
         "  wait [JOB|PID]   wait for background jobs\n"
         "  fg [JOB], bg [JOB]  continue a stopped job\n"
+        "  kill [-SIG] PID|%JOB...   send a signal (to a job's process group for %JOB)\n"
         "  exec [CMD [ARGS]]   replace the shell, or redirect its own fds\n"
         "  true, false, :   exit statuses 0, 1, 0\n"
         "  help             this text\n"
@@ -252,7 +319,7 @@ static const struct builtin builtins[] = {
   {"cd", builtin_cd},     {"pwd", builtin_pwd},   {"exit", builtin_exit},     {"export", builtin_export},
   {"unset", builtin_unset}, {"jobs", builtin_jobs}, {"wait", builtin_wait},   {"fg", builtin_fg},
   {"bg", builtin_bg},     {"help", builtin_help}, {"true", builtin_true},     {"false", builtin_false},
-  {":", builtin_true},
+  {":", builtin_true},    {"kill", builtin_kill},
 };
 
 builtin_fn builtin_lookup(const char *name) {
