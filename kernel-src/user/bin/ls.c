@@ -109,22 +109,35 @@ static int digits(unsigned long long v) {
   return n;
 }
 
-static void print_long(const struct listing *l, bool with_total) {
-  int w_links = 1, w_owner = 1, w_group = 1, w_size = 1;
-  unsigned long long blocks = 0;
+struct widths {
+  int links, owner, group, size;
+};
+
+static void widen(struct widths *w, const struct listing *l) {
   char buf[64];
   for (size_t i = 0; i < l->count; i++) {
     const struct stat *st = &l->items[i].st;
-    int w = digits((unsigned long long)st->st_nlink);
-    if (w > w_links) w_links = w;
+    int n = digits((unsigned long long)st->st_nlink);
+    if (n > w->links) w->links = n;
     id_name(st->st_uid, buf, sizeof buf);
-    if ((int)strlen(buf) > w_owner) w_owner = (int)strlen(buf);
+    if ((int)strlen(buf) > w->owner) w->owner = (int)strlen(buf);
     id_name(st->st_gid, buf, sizeof buf);
-    if ((int)strlen(buf) > w_group) w_group = (int)strlen(buf);
+    if ((int)strlen(buf) > w->group) w->group = (int)strlen(buf);
     size_string(st, buf, sizeof buf);
-    if ((int)strlen(buf) > w_size) w_size = (int)strlen(buf);
-    blocks += (unsigned long long)st->st_blocks;
+    if ((int)strlen(buf) > w->size) w->size = (int)strlen(buf);
   }
+}
+
+/**
+ * -l lines for a listing. Column widths come from the listing and, for the
+ * operands that are files, from the directory operands too (as coreutils).
+ */
+static void print_long(const struct listing *l, const struct listing *also, bool with_total) {
+  struct widths w = {1, 1, 1, 1};
+  widen(&w, l);
+  if (also) widen(&w, also);
+  unsigned long long blocks = 0;
+  for (size_t i = 0; i < l->count; i++) blocks += (unsigned long long)l->items[i].st.st_blocks;
   // st_blocks counts 512-byte units; the total is in KiB, rounded up.
   if (with_total) printf("total %llu\n", (blocks + 1) / 2);
   for (size_t i = 0; i < l->count; i++) {
@@ -135,8 +148,8 @@ static void print_long(const struct listing *l, bool with_total) {
     id_name(e->st.st_gid, group, sizeof group);
     size_string(&e->st, size, sizeof size);
     date_string(e->st.st_mtime, date, sizeof date);
-    printf("%s %*llu %-*s %-*s %*s %s %s%s", mode, w_links, (unsigned long long)e->st.st_nlink, w_owner, owner, w_group,
-           group, w_size, size, date, e->name, S_ISDIR(e->st.st_mode) ? "/" : "");
+    printf("%s %*llu %-*s %-*s %*s %s %s%s", mode, w.links, (unsigned long long)e->st.st_nlink, w.owner, owner, w.group,
+           group, w.size, size, date, e->name, S_ISDIR(e->st.st_mode) ? "/" : "");
     if (e->link_target) printf(" -> %s", e->link_target);
     putchar('\n');
   }
@@ -150,9 +163,9 @@ static void print_short(const struct listing *l) {
   if (l->count > 0) putchar('\n');
 }
 
-static void print_listing(struct listing *l, bool with_total) {
+static void print_listing(struct listing *l, const struct listing *widths_also, bool with_total) {
   qsort(l->items, l->count, sizeof *l->items, by_name);
-  if (long_format) print_long(l, with_total);
+  if (long_format) print_long(l, widths_also, with_total);
   else print_short(l);
 }
 
@@ -193,7 +206,7 @@ static void list_directory(const char *path) {
     set_status(2);
   }
   closedir(dir);
-  print_listing(&l, true);
+  print_listing(&l, NULL, true);
   clear(&l);
   free(l.items);
 }
@@ -232,7 +245,7 @@ int main(int argc, char **argv) {
     else add(&files, operands[i], &st, long_format && S_ISLNK(st.st_mode) ? link_target(AT_FDCWD, operands[i], target, sizeof target) : NULL);
   }
   bool printed = files.count > 0;
-  if (printed) print_listing(&files, false);
+  if (printed) print_listing(&files, &dirs, false);
   qsort(dirs.items, dirs.count, sizeof *dirs.items, by_name);
   bool headers = printed || n_operands > 1 || dirs.count > 1;
   for (size_t i = 0; i < dirs.count; i++) {

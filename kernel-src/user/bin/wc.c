@@ -65,10 +65,7 @@ static int number_width(int nfiles, char **files) {
   for (int i = 0; i < nfiles; i++) {
     struct stat st;
     int r = (!files[i] || strcmp(files[i], "-") == 0) ? fstat(0, &st) : stat(files[i], &st);
-    if (r < 0) {
-      if (i == 0) return 1;  // coreutils gives up on the estimate when the first fails
-      continue;
-    }
+    if (r < 0) continue;  // it will be reported when opened
     if (S_ISREG(st.st_mode)) regular_total += (unsigned long long)st.st_size;
     else minimum = 7;
   }
