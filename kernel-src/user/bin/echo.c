@@ -68,6 +68,6 @@ int main(int argc, char **argv) {
     }
   }
   if (newline) putchar('\n');
-  if (fflush(stdout) != 0) die_errno(1, "write error");
+  if (flush_stdout() < 0) die_errno(1, "write error");
   return 0;
 }

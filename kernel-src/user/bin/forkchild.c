@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "ulib.h"
+
 int main(void) {
   printf("Child process: PID %d\n", (int)getpid());
-  return fflush(stdout) == 0 ? 0 : 1;
+  return flush_stdout() == 0 ? 0 : 1;
 }

@@ -26,5 +26,6 @@ int main(int argc, char **argv) {
   if (!WIFEXITED(status)) die_msg(1, "child %d did not exit normally (wait status 0x%x)", (int)pid, status);
   if (WEXITSTATUS(status) != 0) die_msg(1, "child %d exited with status %d", (int)pid, WEXITSTATUS(status));
   printf("Fork and exec working correctly!\n");
+  if (flush_stdout() < 0) die_errno(1, "write error");
   return 0;
 }

@@ -49,6 +49,6 @@ int main(int argc, char **argv) {
   printf("Free:  %llu %s\n", (unsigned long long)free_amount, unit);
   printf("Kernel: %llu %s\n", (unsigned long long)kernel, unit);
   printf("Heap: %llu %s\n", (unsigned long long)heap, unit);
-  if (fflush(stdout) != 0) die_errno(1, "write error");
+  if (flush_stdout() < 0) die_errno(1, "write error");
   return 0;
 }

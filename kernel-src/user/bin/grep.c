@@ -107,6 +107,6 @@ int main(int argc, char **argv) {
     if (n < 0) error = true;
     if (!is_stdin) fclose(in);
   }
-  if (fflush(stdout) != 0) die_errno(2, "write error");
+  if (flush_stdout() < 0) die_errno(2, "write error");
   return error ? 2 : matched ? 0 : 1;
 }

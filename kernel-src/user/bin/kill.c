@@ -14,7 +14,7 @@ static int list_signals(void) {
   for (int sig = 1; sig < ULIB_NSIG_STD; sig++) {
     printf("%s%c", signal_name(sig), (sig % 16 == 0 || sig == ULIB_NSIG_STD - 1) ? '\n' : ' ');
   }
-  return 0;
+  return flush_stdout() == 0 ? 0 : 1;
 }
 
 /** `kill -l SIG`: the number for a name, the name for a number. */

@@ -256,6 +256,6 @@ int main(int argc, char **argv) {
     list_directory(dirs.items[i].name);
     printed = true;
   }
-  if (fflush(stdout) != 0) die_errno(2, "write error");
+  if (flush_stdout() < 0) die_errno(2, "write error");
   return exit_status;
 }

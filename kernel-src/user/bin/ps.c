@@ -76,6 +76,6 @@ int main(int argc, char **argv) {
     printf("%-6s%-10s%-5s%s\n", pid, name ? name : state, cpu, p->comm);
   }
   free(procs);
-  if (fflush(stdout) != 0) die_errno(1, "write error");
+  if (flush_stdout() < 0) die_errno(1, "write error");
   return 0;
 }

@@ -28,6 +28,6 @@ int main(int argc, char **argv) {
   }
   if (!line) die_msg(1, "/proc/schedstat: no timestamp line");
   printf("Tick count: %llu\n", strtoull(line + 10, NULL, 10));
-  if (fflush(stdout) != 0) die_errno(1, "write error");
+  if (flush_stdout() < 0) die_errno(1, "write error");
   return 0;
 }

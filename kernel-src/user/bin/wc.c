@@ -117,6 +117,6 @@ int main(int argc, char **argv) {
     total.bytes += c.bytes;
   }
   if (nfiles > 1) print_counts(&total, width, "total");
-  if (fflush(stdout) != 0) die_errno(1, "write error");
+  if (flush_stdout() < 0) die_errno(1, "write error");
   return status;
 }

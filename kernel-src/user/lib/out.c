@@ -61,3 +61,10 @@ void die_msg(int status, const char *fmt, ...) {
   va_end(ap);
   exit(status);
 }
+
+int flush_stdout(void) {
+  // errno is not cleared first: after a failed write it still says why.
+  if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
+  if (errno == 0) errno = EIO;
+  return -1;
+}

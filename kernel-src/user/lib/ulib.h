@@ -31,6 +31,13 @@ _Noreturn void die_errno(int status, const char *fmt, ...) __attribute__((format
 /** warn_msg, then exit(status). */
 _Noreturn void die_msg(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/**
+ * Flush stdout and report whether everything written to it arrived: 0, or
+ * -1 with errno. (musl's fflush returns 0 when an earlier line-buffered
+ * write already failed, so the error flag is checked too.)
+ */
+int flush_stdout(void);
+
 /** Parse a decimal non-negative integer that fills the whole string; false on junk or overflow. */
 bool parse_u64(const char *s, uint64_t *out);
 
