@@ -99,6 +99,7 @@ static void record(pid_t pid, int status) {
         p->done = true;
         p->stopped = false;
         p->status = status;
+        jobs[i]->notified = false;  // its end is news, even if its stop was reported
       }
       return;
     }
