@@ -9,9 +9,10 @@ import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSyn
 import path from 'node:path';
 import { execa } from 'execa';
 import t, { type Test } from 'tap';
+import { discoverUserland, USER_CC, USER_CFLAGS } from '../../harness/build/userland.js';
 import { findExecutable } from '../../harness/doctor/tools.js';
 import { tempDir } from './temp-dir.js';
-import { ensureBuilt, host, noMusl, ours, rootfs, type RunResult } from './userland-helpers.js';
+import { ensureBuilt, host, noMusl, ours, project, repoRoot, rootfs, type RunResult } from './userland-helpers.js';
 
 /** The same small tree in a new directory. */
 function fixture(): string {
@@ -239,6 +240,15 @@ async function main(): Promise<void> {
     await compare(tt, { cmd: ['sleep', '0.01s', '0.01'] });
     await compare(tt, { cmd: ['true'] });
     await compare(tt, { cmd: ['false'] });
+  });
+
+  t.test('every user source compiles without a warning (the build\'s flags plus -Werror)', async (tt) => {
+    const user = discoverUserland(project);
+    const sources = [...user.lib, ...user.programs.flatMap((p) => p.sources)];
+    for (const src of sources) {
+      const r = await execa(USER_CC, [...USER_CFLAGS, '-Werror', '-fsyntax-only', src], { cwd: repoRoot, reject: false, all: true });
+      tt.equal(r.exitCode, 0, `${src}${r.exitCode ? `\n${String(r.all)}` : ''}`);
+    }
   });
 
   t.test('the installed programs are stripped static executables', async (tt) => {
