@@ -73,11 +73,12 @@ export function buildProgram(): Command {
 
   program
     .command('build')
-    .description('generate build/gen/*, write build/build.ninja and build build/kernel.elf')
+    .description('generate build/gen/*, write build/build.ninja and build build/kernel.elf and the user programs (build/user/rootfs)')
     .action(() => guarded(async () => {
       const project = findProject();
       const out = await prepare(project, bootOptions(global(), {}));
-      process.stderr.write(`oskit: built ${rel(project, out.kernelElf)}\n`);
+      const user = out.userPrograms.length > 0 ? ` and ${out.userPrograms.length} user programs in build/user/rootfs` : '';
+      process.stderr.write(`oskit: built ${rel(project, out.kernelElf)}${user}\n`);
     }));
 
   program

@@ -10,6 +10,7 @@ import { makeIso } from '../image/iso.js';
 import type { Project } from '../project.js';
 import { generateAll } from './generate.js';
 import { LINKER_SCRIPT, runNinja, writeNinjaFile } from './ninja.js';
+import { discoverUserland, installedPath } from './userland.js';
 
 export interface PrepareOptions extends Overrides {
   /** --config FILE */
@@ -23,6 +24,8 @@ export interface PrepareOptions extends Overrides {
 export interface Prepared {
   config: Config;
   kernelElf: string;
+  /** The installed user programs (build/user/rootfs/...), relative to the root. */
+  userPrograms: string[];
   iso?: string;
   /** Ninja's output when quiet. */
   buildOutput: string;
@@ -46,7 +49,20 @@ export async function prepare(project: Project, options: PrepareOptions = {}): P
   generateAll(project, config);
   writeNinjaFile(project);
   const built = await runNinja(project, { stdio: options.quiet ? 'pipe' : 'inherit' });
-  const out: Prepared = { config, kernelElf: project.kernelElf, buildOutput: built.output };
+  const userPrograms = discoverUserland(project).programs.map((p) => installedPath(p.install));
+  const out: Prepared = { config, kernelElf: project.kernelElf, userPrograms, buildOutput: built.output };
   if (options.iso) out.iso = (await makeIso(project)).iso;
   return out;
+}
+
+/**
+ * Build only the user programs (musl-gcc; no kernel toolchain or
+ * configuration needed). Returns their installed paths relative to the root.
+ */
+export async function buildUserland(project: Project, options: { quiet?: boolean } = {}): Promise<string[]> {
+  requireTools(['musl-gcc', 'gcc', 'ninja']);
+  writeNinjaFile(project);
+  const installed = discoverUserland(project).programs.map((p) => installedPath(p.install));
+  if (installed.length > 0) await runNinja(project, { stdio: options.quiet ? 'pipe' : 'inherit', targets: installed });
+  return installed;
 }

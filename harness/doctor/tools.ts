@@ -6,7 +6,7 @@ import path from 'node:path';
 import { OskitError } from '../errors.js';
 
 export type ToolName =
-  | 'clang' | 'clang++' | 'ld.lld' | 'ninja' | 'grub-mkrescue' | 'grub-i386-pc'
+  | 'clang' | 'clang++' | 'ld.lld' | 'ninja' | 'musl-gcc' | 'gcc' | 'grub-mkrescue' | 'grub-i386-pc'
   | 'xorriso' | 'mformat' | 'qemu-system-x86_64' | 'gdb';
 
 export interface Tool {
@@ -26,6 +26,9 @@ export const TOOLS: readonly Tool[] = [
   { name: 'clang++', pkg: 'clang', versionArgs: ['--version'], purpose: 'compiles the kernel' },
   { name: 'ld.lld', pkg: 'lld', versionArgs: ['--version'], purpose: 'links kernel.elf' },
   { name: 'ninja', pkg: 'ninja-build', versionArgs: ['--version'], purpose: 'runs the build' },
+  { name: 'musl-gcc', pkg: 'musl-tools', versionArgs: ['--version'], purpose: 'compiles the user programs against musl' },
+  // musl-gcc is a wrapper that runs gcc (which brings binutils: ar, strip).
+  { name: 'gcc', pkg: 'gcc', versionArgs: ['--version'], purpose: 'runs under musl-gcc; binutils strip the user programs' },
   { name: 'grub-mkrescue', pkg: 'grub-common', versionArgs: ['--version'], purpose: 'makes the ISO' },
   { name: 'grub-i386-pc', pkg: 'grub-pc-bin', dir: '/usr/lib/grub/i386-pc', purpose: 'BIOS GRUB modules for the ISO' },
   { name: 'xorriso', pkg: 'xorriso', versionArgs: ['-version'], purpose: 'writes the ISO for grub-mkrescue' },
@@ -36,9 +39,9 @@ export const TOOLS: readonly Tool[] = [
 
 /** Which tools each command needs. */
 export const NEEDS = {
-  build: ['clang', 'clang++', 'ld.lld', 'ninja'],
-  iso: ['clang', 'clang++', 'ld.lld', 'ninja', 'grub-mkrescue', 'grub-i386-pc', 'xorriso', 'mformat'],
-  boot: ['clang', 'clang++', 'ld.lld', 'ninja', 'grub-mkrescue', 'grub-i386-pc', 'xorriso', 'mformat', 'qemu-system-x86_64'],
+  build: ['clang', 'clang++', 'ld.lld', 'ninja', 'musl-gcc', 'gcc'],
+  iso: ['clang', 'clang++', 'ld.lld', 'ninja', 'musl-gcc', 'gcc', 'grub-mkrescue', 'grub-i386-pc', 'xorriso', 'mformat'],
+  boot: ['clang', 'clang++', 'ld.lld', 'ninja', 'musl-gcc', 'gcc', 'grub-mkrescue', 'grub-i386-pc', 'xorriso', 'mformat', 'qemu-system-x86_64'],
   qemu: ['qemu-system-x86_64'],
 } as const satisfies Record<string, readonly ToolName[]>;
 

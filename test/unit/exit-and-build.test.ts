@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { discoverSources, ninjaFile, objectFor } from '../../harness/build/ninja.js';
-import { findExecutable, missingToolError, toolInfo } from '../../harness/doctor/tools.js';
+import { discoverUserland, installedPath, unstrippedPath, userObjectFor } from '../../harness/build/userland.js';
+import { findExecutable, missingToolError, NEEDS, toolInfo } from '../../harness/doctor/tools.js';
 import { projectAt } from '../../harness/project.js';
 import { decodeExit } from '../../harness/vm/exit.js';
 import { extractCrashReport } from '../../harness/vm/ktest.js';
@@ -49,6 +50,57 @@ t.test('sources and build.ninja', async (t) => {
   t.match(text, /^ldflags = -nostdlib -static -z max-page-size=0x1000 --no-pie$/m);
   t.match(text, /command = ld\.lld \$ldflags -T kernel-src\/arch\/x86_64\/linker\.ld -o \$out \$in/);
   t.notMatch(text, /user\/hello/);
+  t.match(text, /^default build\/kernel\.elf$/m, 'without user programs only the kernel');
+  t.notMatch(text, /musl-gcc/);
+});
+
+t.test('user programs in build.ninja', async (t) => {
+  const root = tempDir('oskit-user-ninja-');
+  const files = [
+    'kernel-src/kernel/main.cpp',
+    'kernel-src/user/bin/hello.c',
+    'kernel-src/user/bin/notes.txt',
+    'kernel-src/user/bin/sh/main.c',
+    'kernel-src/user/bin/sh/lexer.c',
+    'kernel-src/user/bin/sh/sh.h',
+    'kernel-src/user/bin/no-sources/README',
+    'kernel-src/user/sbin/init.c',
+    'kernel-src/user/lib/ulib.h',
+    'kernel-src/user/lib/out.c',
+    'kernel-src/user/lib/proc.c',
+  ];
+  for (const f of files) {
+    mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+    writeFileSync(path.join(root, f), '');
+  }
+  const project = projectAt(root);
+  const user = discoverUserland(project);
+  t.same(user.programs, [
+    { install: 'bin/hello', sources: ['kernel-src/user/bin/hello.c'] },
+    { install: 'bin/sh', sources: ['kernel-src/user/bin/sh/lexer.c', 'kernel-src/user/bin/sh/main.c'] },
+    { install: 'sbin/init', sources: ['kernel-src/user/sbin/init.c'] },
+  ], 'one program per .c file or per directory of .c files; headers, other files and empty directories ignored');
+  t.same(user.lib, ['kernel-src/user/lib/out.c', 'kernel-src/user/lib/proc.c']);
+  t.same(discoverSources(project), ['kernel-src/kernel/main.cpp'], 'the kernel build does not see user sources');
+  t.equal(userObjectFor('kernel-src/user/bin/sh/main.c'), 'build/user/obj/bin/sh/main.c.o');
+  t.equal(installedPath('sbin/init'), 'build/user/rootfs/sbin/init');
+  t.equal(unstrippedPath('bin/sh'), 'build/user/unstripped/bin/sh');
+
+  const text = ninjaFile(discoverSources(project), user);
+  t.match(text, /^rule ucc\n  command = musl-gcc \$ucflags -MD -MF \$out\.d -c \$in -o \$out\n  depfile = \$out\.d\n  deps = gcc$/m, 'depfiles for user objects');
+  for (const flag of ['-std=c11', '-Wall', '-Wextra', '-O2', '-Ikernel-src/user/lib']) {
+    t.match(text, new RegExp(`^ucflags = .*${flag.replace(/[+.=-]/g, '\\$&')}( |$)`, 'm'), flag);
+  }
+  t.match(text, /^uldflags = -static -no-pie$/m, 'static executables');
+  t.match(text, /^build build\/user\/obj\/bin\/sh\/lexer\.c\.o: ucc kernel-src\/user\/bin\/sh\/lexer\.c$/m);
+  t.match(text, /^build build\/user\/obj\/lib\/libulib\.a: uar build\/user\/obj\/lib\/out\.c\.o build\/user\/obj\/lib\/proc\.c\.o$/m);
+  t.match(text, /^build build\/user\/unstripped\/bin\/sh: ulink build\/user\/obj\/bin\/sh\/lexer\.c\.o build\/user\/obj\/bin\/sh\/main\.c\.o build\/user\/obj\/lib\/libulib\.a$/m,
+    'every file of the program, then the library');
+  t.match(text, /^build build\/user\/rootfs\/sbin\/init: ustrip build\/user\/unstripped\/sbin\/init$/m, 'installed stripped');
+  t.match(text, /^rule ustrip\n  command = strip -o \$out \$in$/m);
+  t.match(text, /^default build\/kernel\.elf build\/user\/rootfs\/bin\/hello build\/user\/rootfs\/bin\/sh build\/user\/rootfs\/sbin\/init$/m,
+    'the defaults are the kernel and every user program');
+  t.notMatch(text, /notes|README|sh\.h|ulib\.h/);
 });
 
 t.test('tool checks', async (t) => {
@@ -56,4 +108,8 @@ t.test('tool checks', async (t) => {
   t.ok(findExecutable('sh'));
   t.equal(missingToolError(toolInfo('ld.lld')).message, 'ld.lld not found (install the Debian package lld, or run: oskit doctor --fix)');
   t.match(missingToolError(toolInfo('grub-i386-pc')).message, /GRUB i386-pc modules .* grub-pc-bin/);
+  t.equal(missingToolError(toolInfo('musl-gcc')).message, 'musl-gcc not found (install the Debian package musl-tools, or run: oskit doctor --fix)');
+  for (const need of [NEEDS.build, NEEDS.iso, NEEDS.boot] as readonly (readonly string[])[]) {
+    t.ok(need.includes('musl-gcc') && need.includes('gcc'), 'every build needs musl-gcc and the gcc it drives');
+  }
 });
