@@ -299,7 +299,7 @@ const SPECS: Spec[] = [
  * exists, so this list and the kernel cannot drift apart.
  */
 export const IMPLEMENTED: ReadonlySet<string> = new Set<string>([
-  // kernel-src/syscall/{process,signal,time,memory,system}.cpp
+  // kernel-src/syscall/{process,signal,time,itimer,memory,system}.cpp
   'getpid',
   'gettid',
   'getppid',
@@ -354,6 +354,9 @@ export const IMPLEMENTED: ReadonlySet<string> = new Set<string>([
   'madvise',
   'msync',
   'uname',
+  'setitimer',
+  'getitimer',
+  'alarm',
   'sysinfo',
   'reboot',
   'getrandom',

@@ -415,6 +415,7 @@ void exit_process(i32 status)
     if (t->clear_child_tid)
         (void)put_user<i32>(t->clear_child_tid, 0);
     release_vfork_parent(p);
+    timer::cancel(p->real_timer);
     exit_files(p);
     {
         // Leave the address space: switch this CPU to the kernel's tables

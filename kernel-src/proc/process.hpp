@@ -9,6 +9,7 @@
 #include <mm/address_space.hpp>
 #include <proc/signal.hpp>
 #include <proc/thread.hpp>
+#include <proc/timer.hpp>
 #include <proc/wait_queue.hpp>
 
 struct FsContext;
@@ -67,6 +68,11 @@ struct Process {
     WaitQueue vfork_wait;
 
     ResourceLimit limits[RLIMIT_COUNT] = {};
+
+    // ITIMER_REAL (setitimer/alarm): SIGALRM at the deadline, then every
+    // interval (0: once).
+    timer::Callback real_timer;
+    u64 real_interval_ns = 0;
 
     // CPU time (ticks) of this process's exited thread and of waited-for children.
     u64 user_ticks = 0, system_ticks = 0;

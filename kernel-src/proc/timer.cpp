@@ -6,12 +6,16 @@ namespace timer {
 namespace {
 Spinlock s_lock;
 IntrusiveList<Thread, &Thread::timer_node> s_sleepers; // ascending wake_at_ns
-Atomic<u64> s_earliest { ~0ull };                     // head's deadline, read without the lock
+IntrusiveList<Callback, &Callback::node> s_callbacks;  // ascending deadline_ns
+Atomic<u64> s_earliest { ~0ull };                     // earliest deadline, read without the lock
 
 void update_earliest()
 {
     Thread* head = s_sleepers.front();
-    s_earliest.store(head ? head->wake_at_ns : ~0ull, __ATOMIC_RELEASE);
+    Callback* first = s_callbacks.front();
+    u64 a = head ? head->wake_at_ns : ~0ull;
+    u64 b = first ? first->deadline_ns : ~0ull;
+    s_earliest.store(min(a, b), __ATOMIC_RELEASE);
 }
 } // namespace
 
@@ -34,6 +38,42 @@ void arm(Thread* t, u64 deadline_ns)
     else
         s_sleepers.push_back(*t);
     update_earliest();
+}
+
+void insert_locked(Callback& c, u64 deadline_ns);
+
+void arm(Callback& c, u64 deadline_ns)
+{
+    SpinlockGuard guard(s_lock);
+    insert_locked(c, deadline_ns);
+}
+
+void insert_locked(Callback& c, u64 deadline_ns)
+{
+    if (c.node.linked())
+        s_callbacks.remove(c);
+    c.deadline_ns = deadline_ns;
+    Callback* after = nullptr;
+    for (Callback& other : s_callbacks) {
+        if (other.deadline_ns > deadline_ns) {
+            after = &other;
+            break;
+        }
+    }
+    if (after)
+        s_callbacks.insert_before(*after, c);
+    else
+        s_callbacks.push_back(c);
+    update_earliest();
+}
+
+void cancel(Callback& c)
+{
+    SpinlockGuard guard(s_lock);
+    if (c.node.linked()) {
+        s_callbacks.remove(c);
+        update_earliest();
+    }
 }
 
 void cancel(Thread* t)
@@ -60,6 +100,14 @@ void run_expired()
         s_sleepers.remove(*head);
         head->timed_out = true;
         sched::wake(head);
+    }
+    while (Callback* c = s_callbacks.front()) {
+        if (c->deadline_ns > now)
+            break;
+        s_callbacks.remove(*c);
+        u64 next = c->fn(c->arg, now);
+        if (next)
+            insert_locked(*c, next);
     }
     update_earliest();
 }
