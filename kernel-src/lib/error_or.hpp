@@ -28,6 +28,18 @@ public:
         if (m_ok)
             new (&m_storage) T(move(o.value()));
     }
+    ErrorOr& operator=(ErrorOr&& o)
+    {
+        if (this != &o) {
+            if (m_ok)
+                value().~T();
+            m_error = o.m_error;
+            m_ok = o.m_ok;
+            if (m_ok)
+                new (&m_storage) T(move(o.value()));
+        }
+        return *this;
+    }
     ~ErrorOr()
     {
         if (m_ok)
