@@ -150,50 +150,64 @@ u64 OpenFile::offset() const
     return m_offset;
 }
 
-ErrorOr<size_t> OpenFile::read(const IoBuffer& buf)
+ErrorOr<size_t> OpenFile::transfer(bool writing, const IoBuffer* bufs, size_t count, i64 offset)
 {
-    if (!can_read())
+    if (writing ? !can_write() : !can_read())
         return Error::from_errno(EBADF);
-    if (!m_ops->seekable())
-        return m_ops->read(*this, buf, 0);
-    MutexGuard guard(m_offset_lock);
-    size_t n = TRY(m_ops->read(*this, buf, m_offset));
-    m_offset += n;
-    return n;
+    bool positional = offset >= 0;
+    bool seekable = m_ops->seekable();
+    if (positional && !seekable)
+        return Error::from_errno(ESPIPE);
+    // Streams keep no offset; the shared offset is held across the vector.
+    bool hold = seekable && !positional;
+    if (hold)
+        m_offset_lock.lock();
+    u64 pos = positional ? static_cast<u64>(offset) : (seekable ? m_offset : 0);
+    size_t total = 0;
+    Error failure = Error::from_errno(0);
+    for (size_t i = 0; i < count; i++) {
+        auto r = writing ? m_ops->write(*this, bufs[i], pos) : m_ops->read(*this, bufs[i], pos);
+        if (r.is_error()) {
+            failure = r.release_error();
+            break;
+        }
+        size_t n = r.value();
+        pos += n;
+        total += n;
+        if (n < bufs[i].size())
+            break;
+    }
+    if (hold) {
+        m_offset = pos;
+        m_offset_lock.unlock();
+    }
+    if (total == 0 && failure.code())
+        return failure;
+    return total;
 }
 
-ErrorOr<size_t> OpenFile::write(const IoBuffer& buf)
-{
-    if (!can_write())
-        return Error::from_errno(EBADF);
-    if (!m_ops->seekable()) {
-        u64 ignored = 0;
-        return m_ops->write(*this, buf, ignored);
-    }
-    MutexGuard guard(m_offset_lock);
-    u64 offset = m_offset;
-    size_t n = TRY(m_ops->write(*this, buf, offset));
-    m_offset = offset + n;
-    return n;
-}
+ErrorOr<size_t> OpenFile::read(const IoBuffer& buf) { return transfer(false, &buf, 1, -1); }
+ErrorOr<size_t> OpenFile::write(const IoBuffer& buf) { return transfer(true, &buf, 1, -1); }
 
 ErrorOr<size_t> OpenFile::pread(const IoBuffer& buf, u64 offset)
 {
-    if (!can_read())
-        return Error::from_errno(EBADF);
-    if (!m_ops->seekable())
-        return Error::from_errno(ESPIPE);
-    return m_ops->read(*this, buf, offset);
+    return transfer(false, &buf, 1, static_cast<i64>(offset & 0x7fffffffffffffffull));
 }
 
+// As on Linux, O_APPEND wins over the explicit offset.
 ErrorOr<size_t> OpenFile::pwrite(const IoBuffer& buf, u64 offset)
 {
-    if (!can_write())
-        return Error::from_errno(EBADF);
-    if (!m_ops->seekable())
-        return Error::from_errno(ESPIPE);
-    // As on Linux, O_APPEND wins over the explicit offset.
-    return m_ops->write(*this, buf, offset);
+    return transfer(true, &buf, 1, static_cast<i64>(offset & 0x7fffffffffffffffull));
+}
+
+ErrorOr<size_t> OpenFile::read_vector(const IoBuffer* bufs, size_t count, i64 offset)
+{
+    return transfer(false, bufs, count, offset);
+}
+
+ErrorOr<size_t> OpenFile::write_vector(const IoBuffer* bufs, size_t count, i64 offset)
+{
+    return transfer(true, bufs, count, offset);
 }
 
 ErrorOr<u64> OpenFile::seek(i64 offset, int whence)

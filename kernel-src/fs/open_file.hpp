@@ -90,6 +90,11 @@ public:
     // At an explicit offset, leaving the shared one alone (ESPIPE on streams).
     ErrorOr<size_t> pread(const IoBuffer& buf, u64 offset);
     ErrorOr<size_t> pwrite(const IoBuffer& buf, u64 offset);
+    // readv/writev (offset < 0: at the shared offset) and preadv/pwritev:
+    // the buffers in order under one hold of the offset, stopping at the
+    // first short transfer; an error after some bytes moved returns them.
+    ErrorOr<size_t> read_vector(const IoBuffer* bufs, size_t count, i64 offset);
+    ErrorOr<size_t> write_vector(const IoBuffer* bufs, size_t count, i64 offset);
     ErrorOr<u64> seek(i64 offset, int whence);
     ErrorOr<i64> ioctl(u32 request, u64 arg);
     // Directory entries from the shared offset into `sink`; the offset moves
@@ -99,6 +104,7 @@ public:
 
 private:
     OpenFile(const Location& location, u32 flags, FileOps& ops, void* private_data);
+    ErrorOr<size_t> transfer(bool writing, const IoBuffer* bufs, size_t count, i64 offset);
 
     Location m_location;
     FileOps* m_ops;
