@@ -69,7 +69,10 @@ ErrorOr<Location> open_create(const PathStart& start, const char* path, u32 flag
             if (made.is_error() && made.error().code() == EEXIST && !(flags & O_EXCL))
                 continue; // created by someone else meanwhile: open theirs
             created = true;
-            return Location { where.parent.mount, TRY(move(made)) };
+            // (TRY must not run inside a braced initializer: an early
+            // return would skip destroying the members built so far.)
+            RefPtr<Inode> inode = TRY(move(made));
+            return Location { where.parent.mount, move(inode) };
         }
         if (found.is_error())
             return found.release_error();
@@ -229,7 +232,8 @@ ErrorOr<void> unlink(const PathStart& start, const char* path)
     if (where.parent.mount->read_only())
         return erofs();
     MutexGuard guard(MountTable::namespace_lock());
-    Location child = { where.parent.mount, TRY(where.parent.inode->lookup(where.view())) };
+    RefPtr<Inode> child_inode = TRY(where.parent.inode->lookup(where.view()));
+    Location child = { where.parent.mount, move(child_inode) };
     if (child.inode->is_directory())
         return Error::from_errno(EISDIR);
     if (where.trailing_slash)
@@ -255,7 +259,8 @@ ErrorOr<void> rmdir(const PathStart& start, const char* path)
     if (where.parent.mount->read_only())
         return erofs();
     MutexGuard guard(MountTable::namespace_lock());
-    Location child = { where.parent.mount, TRY(where.parent.inode->lookup(where.view())) };
+    RefPtr<Inode> child_inode = TRY(where.parent.inode->lookup(where.view()));
+    Location child = { where.parent.mount, move(child_inode) };
     if (!child.inode->is_directory())
         return Error::from_errno(ENOTDIR);
     if (MountTable::is_mountpoint(child))
@@ -283,7 +288,8 @@ ErrorOr<void> rename(const PathStart& old_start, const char* old_path, const Pat
     if (from.parent.mount->read_only())
         return erofs();
     MutexGuard guard(MountTable::namespace_lock());
-    Location moving = { from.parent.mount, TRY(from.parent.inode->lookup(from.view())) };
+    RefPtr<Inode> moving_inode = TRY(from.parent.inode->lookup(from.view()));
+    Location moving = { from.parent.mount, move(moving_inode) };
     if (!moving.inode->is_directory() && (from.trailing_slash || to.trailing_slash))
         return Error::from_errno(ENOTDIR);
     if (MountTable::is_mountpoint(moving))
