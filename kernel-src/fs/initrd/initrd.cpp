@@ -295,6 +295,7 @@ ErrorOr<RefPtr<Inode>> build_root(const BootInfo& boot, LoadReport& report)
     options.type_name = "rootfs";
     options.magic = RAMFS_MAGIC;
     options.root_mode = 0755;
+    options.default_mode = 0755;
     RefPtr<Inode> root = TRY(TmpFs::create(options));
 
     auto add = [&](const u8* data, size_t size, const char* what) {

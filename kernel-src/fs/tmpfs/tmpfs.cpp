@@ -16,7 +16,8 @@ u64 pages_for(u64 bytes) { return (bytes + PAGE_SIZE - 1) / PAGE_SIZE; }
 // ---- the file system
 
 TmpFs::TmpFs(const TmpfsOptions& o)
-    : m_type_name(o.type_name), m_magic(o.magic), m_root_mode(o.root_mode), m_max_pages(o.max_pages)
+    : m_type_name(o.type_name), m_magic(o.magic), m_root_mode(o.root_mode), m_default_mode(o.default_mode),
+      m_max_pages(o.max_pages)
 {
     if (!m_max_pages)
         m_max_pages = pmm::stats().managed_pages / 2;
@@ -52,8 +53,8 @@ ErrorOr<void> TmpFs::statfs(LinuxStatfs& out) const
 
 void TmpFs::mount_options(char* buf, size_t size) const
 {
-    // shmem_show_options: the mode only when it is not the default 1777.
-    if ((m_root_mode & MODE_PERMS) != 01777)
+    // shmem_show_options: the mode only when it is not the default.
+    if ((m_root_mode & MODE_PERMS) != m_default_mode)
         format(buf, size, ",mode=%o", m_root_mode & MODE_PERMS);
     else if (size)
         buf[0] = 0;

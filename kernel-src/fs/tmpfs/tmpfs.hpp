@@ -15,6 +15,9 @@ struct TmpfsOptions {
     const char* type_name = "tmpfs";
     i64 magic = TMPFS_MAGIC;
     u32 root_mode = 01777;
+    // /proc/mounts shows mode= only when it differs from this (01777 for
+    // tmpfs and devtmpfs, 0755 for rootfs, which Linux backs with ramfs).
+    u32 default_mode = 01777;
     // Data pages allowed (ENOSPC beyond); 0: half of RAM, Linux's default.
     u64 max_pages = 0;
 };
@@ -42,6 +45,7 @@ private:
     const char* m_type_name;
     i64 m_magic;
     u32 m_root_mode;
+    u32 m_default_mode;
     u64 m_max_pages;
     Mutex m_tree_lock;
     Atomic<u64> m_pages_used { 0 };
