@@ -28,6 +28,11 @@ struct alignas(16) DmaAccess {
 };
 DmaAccess s_dma;
 Spinlock s_lock; // one selector, one request structure
+// Probed once: probing selects other items, which must not happen between
+// the reads of a file that continue one another.
+enum class Probe : u8 { Unknown, Absent, Present };
+Probe s_present = Probe::Unknown;
+Probe s_has_dma = Probe::Unknown;
 
 void select(u16 key) { x86::outw(SELECTOR_PORT, key); }
 
@@ -67,10 +72,13 @@ bool find_file_unlocked(const char* name, FileInfo& out)
 bool present()
 {
     SpinlockGuard guard(s_lock);
-    char signature[4];
-    select(KEY_SIGNATURE);
-    read(signature, 4);
-    return memcmp(signature, "QEMU", 4) == 0;
+    if (s_present == Probe::Unknown) {
+        char signature[4];
+        select(KEY_SIGNATURE);
+        read(signature, 4);
+        s_present = memcmp(signature, "QEMU", 4) == 0 ? Probe::Present : Probe::Absent;
+    }
+    return s_present == Probe::Present;
 }
 
 bool find_file(const char* name, FileInfo& out)
@@ -96,10 +104,13 @@ bool dma_available()
     if (!present())
         return false;
     SpinlockGuard guard(s_lock);
-    u8 id[4];
-    select(KEY_ID);
-    read(id, 4); // little-endian
-    return (id[0] | (u32(id[1]) << 8)) & ID_DMA;
+    if (s_has_dma == Probe::Unknown) {
+        u8 id[4];
+        select(KEY_ID);
+        read(id, 4); // little-endian
+        s_has_dma = ((id[0] | (u32(id[1]) << 8)) & ID_DMA) ? Probe::Present : Probe::Absent;
+    }
+    return s_has_dma == Probe::Present;
 }
 
 ErrorOr<void> dma_read(u16 key, bool from_start, u64 dest_phys, u32 size)
