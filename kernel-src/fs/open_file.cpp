@@ -101,9 +101,12 @@ OpenFile::~OpenFile()
 ErrorOr<RefPtr<OpenFile>> OpenFile::create(const Location& location, u32 flags, FileOps& ops,
                                            void* private_data)
 {
-    // Flags that act at open time only are not kept; 64-bit Linux always
-    // adds O_LARGEFILE (force_o_largefile), which F_GETFL then shows.
-    u32 kept = (flags & O_STATUS_KEPT) | O_LARGEFILE;
+    // Flags that act at open time only are not kept; 64-bit Linux adds
+    // O_LARGEFILE (force_o_largefile), which F_GETFL then shows, except
+    // on O_PATH descriptors, which keep only O_PATH's own flags.
+    u32 kept = flags & O_STATUS_KEPT;
+    if (!(kept & O_PATH))
+        kept |= O_LARGEFILE;
     auto file = adopt(new (std::nothrow) OpenFile(location, kept, ops, private_data));
     if (!file)
         return Error::from_errno(ENOMEM);

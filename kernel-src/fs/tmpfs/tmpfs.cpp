@@ -1,3 +1,4 @@
+#include <fs/io_prefix.hpp>
 #include <fs/tmpfs/tmpfs.hpp>
 #include <lib/format.hpp>
 #include <lib/string.hpp>
@@ -147,25 +148,26 @@ ErrorOr<size_t> TmpfsFile::read(u64 offset, const IoBuffer& buf)
     if (offset >= size || buf.size() == 0)
         return 0;
     u64 total = min<u64>(buf.size(), size - offset);
-    if (m_borrowed) {
-        TRY(buf.write(0, m_borrowed + offset, total));
-        return total;
-    }
     u64 done = 0;
     while (done < total) {
         u64 pos = offset + done;
         u64 in_page = pos % PAGE_SIZE;
         u64 chunk = min<u64>(PAGE_SIZE - in_page, total - done);
-        PhysAddr page = m_pages.get(pos / PAGE_SIZE);
-        // A hole reads as zeros.
-        auto r = page ? buf.write(done, phys_to_ptr<u8>(page) + in_page, chunk) : buf.zero(done, chunk);
-        if (r.is_error()) {
-            if (done)
-                break; // a short read up to the bad address
-            return r.release_error();
+        size_t copied;
+        if (m_borrowed) {
+            copied = write_prefix(buf, done, m_borrowed + pos, chunk);
+        } else {
+            // A hole reads as zeros.
+            PhysAddr page = m_pages.get(pos / PAGE_SIZE);
+            copied = page ? write_prefix(buf, done, phys_to_ptr<u8>(page) + in_page, chunk)
+                          : zero_prefix(buf, done, chunk);
         }
-        done += chunk;
+        done += copied;
+        if (copied < chunk)
+            break; // a short read up to the bad address
     }
+    if (done == 0)
+        return Error::from_errno(EFAULT);
     return done;
 }
 
@@ -202,12 +204,12 @@ ErrorOr<size_t> TmpfsFile::write(u64& offset, const IoBuffer& buf, bool append)
             }
             page = fresh.value();
         }
-        auto r = buf.read(done, phys_to_ptr<u8>(page) + in_page, chunk);
-        if (r.is_error()) {
-            failure = r.release_error();
+        size_t copied = read_prefix(buf, done, phys_to_ptr<u8>(page) + in_page, chunk);
+        done += copied;
+        if (copied < chunk) {
+            failure = Error::from_errno(EFAULT);
             break;
         }
-        done += chunk;
     }
     if (done == 0 && failure.code())
         return failure;
