@@ -49,8 +49,11 @@ void init(const BootInfo& boot)
     kernel.set_root(MountTable::root());
     kernel.set_cwd(MountTable::root());
     u64 ms = (time::since_boot_ns() - started) / 1000000;
-    log_info("vfs: initrd mounted at / read-only (%u files, %lu KiB, %u archive%s, %lu ms)", report.totals.files,
-             report.totals.bytes / KiB, report.archives, report.archives == 1 ? "" : "s", ms);
+    if (report.archives)
+        log_info("vfs: initrd mounted at / read-only (%u files, %lu KiB, %u archive%s, %lu ms)", report.totals.files,
+                 report.totals.bytes / KiB, report.archives, report.archives == 1 ? "" : "s", ms);
+    else
+        log_info("vfs: empty rootfs mounted at / read-only (%lu ms)", ms);
 
     mount_at("/dev", "devtmpfs", "devtmpfs", "mode=755", MS_NOSUID);
     mount_at("/proc", "proc", "proc", nullptr, MS_NOSUID | MS_NODEV | MS_NOEXEC);

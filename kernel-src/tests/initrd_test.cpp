@@ -372,8 +372,29 @@ void fw_cfg_dma_matches_port_reads(KTest& t)
     pmm::free_pages(run, pages);
 }
 
+// The end-to-end test (test/e2e/initrd.test.ts) boots with an archive
+// holding /oskit-e2e/{marker,link,sub/}; this checks what reached /.
+void boot_archive_contents(KTest& t)
+{
+    if (resolve(kstart(), "/oskit-e2e", 0).is_error()) {
+        t.skip("booted without the end-to-end test archive");
+        return;
+    }
+    TextBuffer text;
+    KTRY(t, read_file("/oskit-e2e/marker", text));
+    KEXPECT_STREQ(t, text.c_str(), "oskit initrd marker\n");
+    Metadata m = KTRY(t, stat_path("/oskit-e2e/marker"));
+    KEXPECT_EQ(t, m.mode, S_IFREG | 0640u);
+    KEXPECT_EQ(t, m.mtime.sec, 1700000000);
+    KTRY(t, read_file("/oskit-e2e/link", text));
+    KEXPECT_STREQ(t, text.c_str(), "oskit initrd marker\n");
+    KEXPECT_EQ(t, KTRY(t, stat_path("/oskit-e2e/sub")).mode, S_IFDIR | 0700u);
+    KEXPECT(t, KTRY(t, resolve(kstart(), "/oskit-e2e/marker", 0)).mount->read_only());
+    KEXPECT_ERRNO(t, vfs::open(kstart(), "/oskit-e2e/marker", O_WRONLY, 0), EROFS);
+}
+
 } // namespace
 
 KTEST_SUITE(initrd, KTEST_CASE(good_archive), KTEST_CASE(later_entries_replace_earlier_ones),
             KTEST_CASE(hard_links_and_concatenated_archives), KTEST_CASE(malformed_archives_are_rejected),
-            KTEST_CASE(fw_cfg_dma_matches_port_reads));
+            KTEST_CASE(fw_cfg_dma_matches_port_reads), KTEST_CASE(boot_archive_contents));

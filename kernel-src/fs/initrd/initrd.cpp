@@ -314,8 +314,11 @@ ErrorOr<RefPtr<Inode>> build_root(const BootInfo& boot, LoadReport& report)
         report.totals.bytes += s.bytes;
     };
 
-    if (const BootModule* m = find_module(boot))
+    u32 found = 0;
+    if (const BootModule* m = find_module(boot)) {
+        found++;
         add(phys_to_ptr<u8>(m->start), m->end - m->start, "Multiboot2 module \"initrd\"");
+    }
 
     char mode[8];
     bool dma = fw_cfg::dma_available() && !(cmdline::get("fw_cfg", mode, sizeof(mode)) && strcmp(mode, "pio") == 0);
@@ -330,12 +333,15 @@ ErrorOr<RefPtr<Inode>> build_root(const BootInfo& boot, LoadReport& report)
         report.fw_cfg_bytes = size;
         report.fw_cfg_ns = ns;
         report.fw_cfg_dma = dma;
+        found++;
         add(loaded.value(), size, "fw_cfg opt/oskit/initrd");
     }
 
-    if (report.archives == 0)
+    if (found == 0)
         log_info("vfs: no initrd (no Multiboot2 module \"initrd\", no fw_cfg opt/oskit/initrd): / is an empty "
                  "read-only directory");
+    else if (report.archives == 0)
+        log_error("vfs: no usable initrd (see above): / is an empty read-only directory");
 
     // Mount points the kernel needs, whatever the archives held.
     struct MountPoint {
