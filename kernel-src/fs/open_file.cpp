@@ -64,12 +64,13 @@ public:
     ErrorOr<size_t> write(OpenFile&, const IoBuffer&, u64&) override { return Error::from_errno(EISDIR); }
     ErrorOr<u64> seek(OpenFile&, i64 offset, int whence, u64 current) override
     {
-        // Directory offsets are the positions iterate() hands out.
-        if (whence == SEEK_SET && offset >= 0)
-            return static_cast<u64>(offset);
-        if (whence == SEEK_CUR && offset == 0)
-            return current;
-        return Error::from_errno(EINVAL);
+        // Directory offsets are the positions iterate() hands out
+        // (dcache_dir_lseek: SEEK_SET and SEEK_CUR only).
+        i64 base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? static_cast<i64>(current) : -1;
+        i64 result;
+        if (base < 0 || __builtin_add_overflow(base, offset, &result) || result < 0)
+            return Error::from_errno(EINVAL);
+        return static_cast<u64>(result);
     }
     ErrorOr<void> iterate(OpenFile& file, u64 pos, DirSink& sink) override
     {
