@@ -1,6 +1,7 @@
 // fdtable: lowest free descriptor, dup/dup2/dup3/F_DUPFD rules, the
 // close-on-exec flag, EMFILE at the limit, fork's clone sharing open files,
 // close_on_exec, close_range, and installs/closes from every CPU at once.
+#include <fs/anon.hpp>
 #include <fs/fd_table.hpp>
 #include <kernel/smp.hpp>
 #include <tests/fs_test_util.hpp>
@@ -180,8 +181,42 @@ void concurrent_install_and_close(KTest& t)
     t.note("%u CPUs installed and closed 200 descriptors each", smp::online_count());
 }
 
+// What the pipe implementation will do: an unnamed FIFO inode and open
+// files with their own operations, unseekable.
+class StreamOps final : public FileOps {
+public:
+    bool seekable() const override { return false; }
+    ErrorOr<size_t> read(OpenFile&, const IoBuffer& buf, u64) override { return buf.size(); }
+    ErrorOr<size_t> write(OpenFile&, const IoBuffer& buf, u64&) override { return buf.size(); }
+    u32 released = 0;
+    void release(OpenFile&) override { released++; }
+};
+StreamOps s_stream;
+
+void anonymous_files_with_their_own_ops(KTest& t)
+{
+    Location a = KTRY(t, make_anonymous_inode(S_IFIFO | 0600));
+    Location b = KTRY(t, make_anonymous_inode(S_IFIFO | 0600));
+    KEXPECT_NE(t, a.inode->ino(), b.inode->ino());
+    Metadata m = a.inode->metadata();
+    KEXPECT_EQ(t, m.mode, S_IFIFO | 0600u);
+    KEXPECT_EQ(t, m.nlink, 1u);
+    KEXPECT_STREQ(t, a.inode->fs().type_name(), "pipefs");
+    {
+        RefPtr<OpenFile> r = KTRY(t, OpenFile::create(a, O_RDONLY, s_stream));
+        char buf[8];
+        KEXPECT_EQ(t, KTRY(t, r->read(IoBuffer::kernel(buf, 8))), 8u);
+        KEXPECT_ERRNO(t, r->seek(0, SEEK_SET), ESPIPE);
+        KEXPECT_ERRNO(t, r->pread(IoBuffer::kernel(buf, 8), 0), ESPIPE);
+        KEXPECT_ERRNO(t, r->write(IoBuffer::kernel(buf, 8)), EBADF);
+        FdTable fds;
+        KTRY(t, fds.install(r, false));
+    }
+    KEXPECT_EQ(t, s_stream.released, 1u);
+}
+
 } // namespace
 
 KTEST_SUITE(fdtable, KTEST_CASE(lowest_free_descriptor), KTEST_CASE(dup_rules), KTEST_CASE(emfile_at_the_limit),
             KTEST_CASE(clone_shares_open_files), KTEST_CASE(close_range_closes_or_marks),
-            KTEST_CASE(concurrent_install_and_close));
+            KTEST_CASE(concurrent_install_and_close), KTEST_CASE(anonymous_files_with_their_own_ops));

@@ -372,14 +372,19 @@ void fw_cfg_dma_matches_port_reads(KTest& t)
     pmm::free_pages(run, pages);
 }
 
-// The end-to-end test (test/e2e/initrd.test.ts) boots with an archive
-// holding /oskit-e2e/{marker,link,sub/}; this checks what reached /.
+// What the boot made of the initrd: a read-only root with its mount
+// points. The end-to-end test (test/e2e/initrd.test.ts) boots with an
+// archive holding /oskit-e2e/{marker,link,sub/}, checked here when present.
 void boot_archive_contents(KTest& t)
 {
-    if (resolve(kstart(), "/oskit-e2e", 0).is_error()) {
-        t.skip("booted without the end-to-end test archive");
-        return;
-    }
+    Location root = MountTable::root();
+    KEXPECT(t, root.mount->read_only());
+    KEXPECT_STREQ(t, root.inode->fs().type_name(), "rootfs");
+    KEXPECT_EQ(t, KTRY(t, stat_path("/tmp")).mode, S_IFDIR | 01777u);
+    KTRY(t, resolve(kstart(), "/dev", FOLLOW_FINAL | MUST_BE_DIRECTORY));
+    KTRY(t, resolve(kstart(), "/proc", FOLLOW_FINAL | MUST_BE_DIRECTORY));
+    if (resolve(kstart(), "/oskit-e2e", 0).is_error())
+        return; // booted without the end-to-end test archive
     TextBuffer text;
     KTRY(t, read_file("/oskit-e2e/marker", text));
     KEXPECT_STREQ(t, text.c_str(), "oskit initrd marker\n");
@@ -391,6 +396,7 @@ void boot_archive_contents(KTest& t)
     KEXPECT_EQ(t, KTRY(t, stat_path("/oskit-e2e/sub")).mode, S_IFDIR | 0700u);
     KEXPECT(t, KTRY(t, resolve(kstart(), "/oskit-e2e/marker", 0)).mount->read_only());
     KEXPECT_ERRNO(t, vfs::open(kstart(), "/oskit-e2e/marker", O_WRONLY, 0), EROFS);
+    t.note("the end-to-end archive's files are in /");
 }
 
 } // namespace

@@ -71,7 +71,8 @@ qemuTest('fw_cfg initrd: read by DMA, unpacked, mounted read-only at /, files re
   t.match(run.output, /vfs: initrd mounted at \/ read-only \(1 files, 0 KiB, 1 archive, \d+ ms\)/, 'mounted with its figures');
   const suite = run.result.tests.find((s) => s.name === 'initrd');
   const contents = suite?.children.find((c) => c.name === 'boot_archive_contents');
-  t.equal(contents?.status, 'pass', 'the archive\'s files were found in / (not skipped)');
+  t.equal(contents?.status, 'pass', 'initrd.boot_archive_contents passed');
+  t.match(run.output, /boot_archive_contents: the end-to-end archive's files are in \//, 'and found the archive\'s files in /');
 });
 
 qemuTest('fw_cfg initrd: a malformed archive is refused, the kernel boots with an empty root', async (t) => {
