@@ -93,8 +93,8 @@ void init()
                 hw_words++;
             u64 t0 = arch::read_timestamp();
             volatile u64 sink = 0;
-            for (int k = 0; k < 64 + (t0 & 63); k++)
-                sink = sink + static_cast<u64>(k) * t0;
+            for (u64 k = 0; k < 64 + (t0 & 63); k++)
+                sink = sink + k * t0;
             u64 t1 = arch::read_timestamp();
             words[i] = hw ^ (t1 * 0x9E3779B97F4A7C15ull) ^ (t1 - t0) ^ (static_cast<u64>(round) << 56);
         }
