@@ -48,21 +48,64 @@ u16 be16(const u8* p) { return static_cast<u16>((p[0] << 8) | p[1]); }
 u32 bswap32(u32 v) { return __builtin_bswap32(v); }
 u64 bswap64(u64 v) { return __builtin_bswap64(v); }
 
-bool find_file_unlocked(const char* name, FileInfo& out)
+// One DMA request; the caller holds s_lock.
+ErrorOr<void> dma_unlocked(u32 control, u64 dest_phys, u32 size)
 {
-    select(KEY_FILE_DIR);
-    u8 count_be[4];
-    read(count_be, 4);
-    u32 count = be32(count_be);
+    s_dma.control = bswap32(control);
+    s_dma.length = bswap32(size);
+    s_dma.address = bswap64(dest_phys);
+    u64 request = virt_to_phys(&s_dma);
+    asm volatile("" ::: "memory"); // the request is in memory before the device looks
+    x86::outl(DMA_PORT_HIGH, bswap32(static_cast<u32>(request >> 32)));
+    x86::outl(DMA_PORT_LOW, bswap32(static_cast<u32>(request)));
+    // QEMU completes the copy before the port write returns; the loop
+    // is for devices that do not.
+    for (;;) {
+        u32 state = bswap32(__atomic_load_n(&s_dma.control, __ATOMIC_ACQUIRE));
+        if (state & DMA_CTL_ERROR)
+            return Error::from_errno(EIO);
+        if (state == 0)
+            return {};
+        asm volatile("pause" ::: "memory");
+    }
+}
+
+// Room for 16 directory entries: the directory is read by DMA in chunks
+// when the device can (a byte at a time it costs milliseconds under TCG).
+alignas(64) u8 s_chunk[16 * 64];
+
+// Reads n <= sizeof(s_chunk) bytes of the item into s_chunk; `from_start`
+// selects `key` first. The caller holds s_lock.
+void read_chunk(bool dma, u16 key, bool from_start, size_t n)
+{
+    if (dma) {
+        u32 control = DMA_CTL_READ | (from_start ? (DMA_CTL_SELECT | (u32(key) << 16)) : 0);
+        if (!dma_unlocked(control, virt_to_phys(s_chunk), static_cast<u32>(n)).is_error())
+            return;
+        memset(s_chunk, 0, n); // an error reads as an empty directory
+        return;
+    }
+    if (from_start)
+        select(key);
+    read(s_chunk, n);
+}
+
+bool find_file_unlocked(const char* name, FileInfo& out, bool dma)
+{
+    read_chunk(dma, KEY_FILE_DIR, true, 4);
+    u32 count = be32(s_chunk);
     // Each directory entry: be32 size, be16 select, u16 reserved, name[56].
-    for (u32 i = 0; i < count; i++) {
-        u8 entry[64];
-        read(entry, sizeof(entry));
-        const char* entry_name = reinterpret_cast<const char*>(entry + 8);
-        if (strncmp(entry_name, name, 56) == 0) {
-            out.size = be32(entry);
-            out.select = be16(entry + 4);
-            return true;
+    for (u32 first = 0; first < count; first += 16) {
+        u32 n = count - first < 16 ? count - first : 16;
+        read_chunk(dma, KEY_FILE_DIR, false, n * 64);
+        for (u32 i = 0; i < n; i++) {
+            const u8* entry = s_chunk + i * 64;
+            const char* entry_name = reinterpret_cast<const char*>(entry + 8);
+            if (strncmp(entry_name, name, 56) == 0) {
+                out.size = be32(entry);
+                out.select = be16(entry + 4);
+                return true;
+            }
         }
     }
     return false;
@@ -85,8 +128,9 @@ bool find_file(const char* name, FileInfo& out)
 {
     if (!present())
         return false;
+    bool dma = dma_available();
     SpinlockGuard guard(s_lock);
-    return find_file_unlocked(name, out);
+    return find_file_unlocked(name, out, dma);
 }
 
 size_t read_file(const char* name, void* buf, size_t size)
@@ -119,23 +163,7 @@ ErrorOr<void> dma_read(u16 key, bool from_start, u64 dest_phys, u32 size)
         return Error::from_errno(ENODEV);
     SpinlockGuard guard(s_lock);
     u32 control = DMA_CTL_READ | (from_start ? (DMA_CTL_SELECT | (u32(key) << 16)) : 0);
-    s_dma.control = bswap32(control);
-    s_dma.length = bswap32(size);
-    s_dma.address = bswap64(dest_phys);
-    u64 request = virt_to_phys(&s_dma);
-    asm volatile("" ::: "memory"); // the request is in memory before the device looks
-    x86::outl(DMA_PORT_HIGH, bswap32(static_cast<u32>(request >> 32)));
-    x86::outl(DMA_PORT_LOW, bswap32(static_cast<u32>(request)));
-    // QEMU completes the copy before the port write returns; the loop
-    // is for devices that do not.
-    for (;;) {
-        u32 state = bswap32(__atomic_load_n(&s_dma.control, __ATOMIC_ACQUIRE));
-        if (state & DMA_CTL_ERROR)
-            return Error::from_errno(EIO);
-        if (state == 0)
-            return {};
-        asm volatile("pause" ::: "memory");
-    }
+    return dma_unlocked(control, dest_phys, size);
 }
 
 void port_read(u16 key, bool from_start, void* dest, size_t size)

@@ -170,6 +170,47 @@ ErrorOr<RefPtr<OpenFile>> open_for_exec(const PathStart& start, const char* path
     return OpenFile::open(loc, O_RDONLY);
 }
 
+ErrorOr<void> real_path(const PathStart& start, const char* path, TextBuffer& out)
+{
+    u32 links = 0;
+    ParentAndName where = TRY(resolve_parent(start, path, &links));
+    for (;;) {
+        if (where.kind != LastComponent::Normal) {
+            // ".", ".." or "/": a directory, which path_of names itself.
+            const char* last = where.kind == LastComponent::Dot ? "." : where.kind == LastComponent::DotDot ? ".." : "/";
+            Location dir = TRY(resolve({ start.root, where.parent }, last, FOLLOW_FINAL));
+            return path_of(dir, start.root, out);
+        }
+        RefPtr<Inode> child = TRY(where.parent.inode->lookup(where.view()));
+        Location loc = cross_mounts({ where.parent.mount, move(child) });
+        if (loc.inode->is_symlink()) {
+            if (++links > MAX_SYMLINKS)
+                return Error::from_errno(ELOOP);
+            char* target = static_cast<char*>(heap_alloc_path());
+            if (!target)
+                return Error::from_errno(ENOMEM);
+            auto n = loc.inode->readlink(target, PATH_MAX - 1);
+            ErrorOr<ParentAndName> next = Error::from_errno(ENOENT);
+            if (!n.is_error() && n.value() > 0) {
+                target[n.value()] = 0;
+                next = resolve_parent({ start.root, where.parent }, target, &links);
+            } else if (n.is_error()) {
+                next = n.release_error();
+            }
+            heap_free_path(target);
+            where = TRY(move(next));
+            continue;
+        }
+        if (loc.inode->is_directory())
+            return path_of(loc, start.root, out);
+        TRY(path_of(where.parent, start.root, out));
+        if (out.size() > 1)
+            out.append_char('/');
+        out.append(where.name, where.length);
+        return out.status();
+    }
+}
+
 ErrorOr<size_t> read_kernel(OpenFile& file, u64 offset, void* buf, size_t size)
 {
     return file.pread(IoBuffer::kernel(buf, size), offset);

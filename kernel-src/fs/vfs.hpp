@@ -71,6 +71,9 @@ ErrorOr<RefPtr<OpenFile>> open_for_exec(const PathStart& start, const char* path
 // EACCES unless `loc` is a regular file with an execute bit on a mount that
 // allows execution (what execve needs even as root).
 ErrorOr<void> check_exec(const Location& loc);
+// The canonical absolute path of what `path` names, every symlink
+// followed (realpath(3)); for /proc/PID/exe, which execve records.
+ErrorOr<void> real_path(const PathStart& start, const char* path, TextBuffer& out);
 // Reads up to `size` bytes at `offset` into kernel memory (exec, tests).
 ErrorOr<size_t> read_kernel(OpenFile& file, u64 offset, void* buf, size_t size);
 

@@ -161,6 +161,18 @@ void symlinks_and_eloop(KTest& t)
     Location file = KTRY(t, resolve(kstart(), d("dir/file"), 0));
     KEXPECT_ERRNO(t, vfs::readlink(file, buf, sizeof(buf)), EINVAL);
     KEXPECT_ERRNO(t, vfs::symlink("", kstart(), d("empty")), ENOENT);
+    // realpath: every link followed, the canonical name of the target.
+    TextBuffer real;
+    KTRY(t, vfs::real_path(kstart(), d("c40"), real));
+    KEXPECT_STREQ(t, real.c_str(), abs_target);
+    KTRY(t, vfs::real_path(kstart(), d("rel/../rel/./file"), real));
+    KEXPECT_STREQ(t, real.c_str(), abs_target);
+    KTRY(t, vfs::real_path(kstart(), d("rel"), real));
+    KEXPECT_STREQ(t, real.c_str(), d("dir"));
+    KTRY(t, vfs::real_path(kstart(), "/tmp/..", real));
+    KEXPECT_STREQ(t, real.c_str(), "/");
+    KEXPECT_ERRNO(t, vfs::real_path(kstart(), d("dangling"), real), ENOENT);
+    KEXPECT_ERRNO(t, vfs::real_path(kstart(), d("loop1"), real), ELOOP);
 }
 
 void names_too_long(KTest& t)
