@@ -156,3 +156,25 @@ void log_cpu_identity();
 // True when the CPU says it runs under a hypervisor (CPUID.1:ECX bit 31).
 bool under_hypervisor();
 } // namespace arch
+
+namespace arch {
+// What /proc/cpuinfo shows about a CPU (Linux's struct cpuinfo_x86 subset).
+struct CpuDescription {
+    char vendor[16];       // "GenuineIntel", "AuthenticAMD", ...
+    u32 family, model, stepping;
+    char model_name[64];   // the brand string, leading spaces trimmed
+    u32 cpuid_level;       // highest basic CPUID leaf
+    u32 cache_kb;          // largest cache, 0 when unknown
+    u32 clflush_size;
+    u32 phys_bits, virt_bits;
+    u32 power_flags;       // CPUID 0x80000007 EDX
+    bool has_1g_pages;
+    char flags[2048];      // Linux's feature names, space separated
+};
+// Describes the calling CPU.
+void describe_cpu(CpuDescription& out);
+
+// A random 64-bit value from the CPU's generator (RDSEED, else RDRAND);
+// false when it has none or it keeps failing.
+bool hardware_random(u64& out);
+} // namespace arch

@@ -13,6 +13,7 @@
 #include <kernel/percpu.hpp>
 #include <kernel/smp.hpp>
 #include <drivers/acpi/acpi.hpp>
+#include <fs/vfs.hpp>
 #include <kernel/time.hpp>
 #include <mm/heap.hpp>
 #include <mm/pmm.hpp>
@@ -132,6 +133,7 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 boot_info_phys)
     acpi::init();
     arch::start_timer(config::timer_hz);
     log_info("timer: %s at %u Hz", arch::timer_source(), config::timer_hz);
+    fs::vfs::init(boot);
     tty::init();
     smp::init();
 

@@ -29,6 +29,23 @@ const char* errno_name(int e)
     case ENAMETOOLONG: return "ENAMETOOLONG";
     case ENOSYS: return "ENOSYS";
     case ETIMEDOUT: return "ETIMEDOUT";
+    case ENXIO: return "ENXIO";
+    case ENOTBLK: return "ENOTBLK";
+    case EXDEV: return "EXDEV";
+    case ENODEV: return "ENODEV";
+    case ENFILE: return "ENFILE";
+    case ETXTBSY: return "ETXTBSY";
+    case EFBIG: return "EFBIG";
+    case ESPIPE: return "ESPIPE";
+    case EROFS: return "EROFS";
+    case EMLINK: return "EMLINK";
+    case EPIPE: return "EPIPE";
+    case EDOM: return "EDOM";
+    case EDEADLK: return "EDEADLK";
+    case ENOTEMPTY: return "ENOTEMPTY";
+    case ELOOP: return "ELOOP";
+    case EOVERFLOW: return "EOVERFLOW";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
     default: return "E?";
     }
 }

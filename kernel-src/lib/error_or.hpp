@@ -30,14 +30,14 @@ public:
     }
     ErrorOr& operator=(ErrorOr&& o)
     {
-        if (this == &o)
-            return *this;
-        if (m_ok)
-            value().~T();
-        m_error = o.m_error;
-        m_ok = o.m_ok;
-        if (m_ok)
-            new (&m_storage) T(move(o.value()));
+        if (this != &o) {
+            if (m_ok)
+                value().~T();
+            m_error = o.m_error;
+            m_ok = o.m_ok;
+            if (m_ok)
+                new (&m_storage) T(move(o.value()));
+        }
         return *this;
     }
     ~ErrorOr()

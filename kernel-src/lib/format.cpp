@@ -132,6 +132,9 @@ size_t vformat(char* buf, size_t size, const char* fmt, va_list ap)
         case 'X':
             put_number(out, unsigned_arg(), false, 16, *p == 'X', spec, "");
             break;
+        case 'o':
+            put_number(out, unsigned_arg(), false, 8, false, spec, "");
+            break;
         case 'p': {
             Spec pointer_spec = spec;
             pointer_spec.zero = true;

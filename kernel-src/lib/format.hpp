@@ -1,6 +1,6 @@
 #pragma once
 // printf-style formatting into a buffer, the one formatter behind the log,
-// panic and test output. Supports %d %i %u %x %X %p %s %c %%, the flags
+// panic and test output. Supports %d %i %u %x %X %o %p %s %c %%, the flags
 // '-' (left-justify) and '0' (zero-pad), a width (or '*'), a precision for
 // %s, and the length modifiers l, ll, z. Always terminates the buffer and
 // returns the length the full output would have had (like vsnprintf).

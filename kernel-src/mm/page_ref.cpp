@@ -1,6 +1,7 @@
 #include <kernel/log.hpp>
 #include <kernel/panic.hpp>
 #include <lib/string.hpp>
+#include <mm/accounting.hpp>
 #include <mm/page_ref.hpp>
 #include <mm/pmm.hpp>
 
@@ -34,6 +35,7 @@ ErrorOr<PhysAddr> alloc_zeroed()
 {
     PhysAddr p = TRY(pmm::alloc_zeroed_page());
     __atomic_store_n(slot(p), 1, __ATOMIC_RELAXED);
+    accounting::anon.add(1);
     return p;
 }
 
@@ -42,6 +44,7 @@ ErrorOr<PhysAddr> alloc_copy(PhysAddr source)
     PhysAddr p = TRY(pmm::alloc_page());
     memcpy(phys_to_virt(p), phys_to_virt(source), PAGE_SIZE);
     __atomic_store_n(slot(p), 1, __ATOMIC_RELAXED);
+    accounting::anon.add(1);
     return p;
 }
 
@@ -56,8 +59,10 @@ void put(PhysAddr page)
     u16 left = __atomic_sub_fetch(slot(page), 1, __ATOMIC_ACQ_REL);
     if (left == 0xFFFF)
         panic("page_ref: put of 0x%lx, which has no references", page);
-    if (left == 0)
+    if (left == 0) {
         pmm::free_page(page);
+        accounting::anon.sub(1);
+    }
 }
 
 u32 count(PhysAddr page) { return __atomic_load_n(slot(page), __ATOMIC_RELAXED); }

@@ -33,6 +33,29 @@ struct ProcessInfo {
     u64 start_code, end_code, start_stack, start_brk, brk;
     u64 arg_start, arg_end, env_start, env_end;
     i32 exit_code;        // wait status for zombies, else 0
+
+    // Added for procfs. The defaults describe an ordinary process; the
+    // process code fills in what it tracks.
+    bool kernel_thread = false; // no user memory: no Vm* lines, address fields 0
+    u32 umask = 022;
+    i32 nice = 0;
+    i32 priority = 20;          // /proc/PID/stat field 18 (20 + nice for normal tasks)
+    u32 policy = 0;             // SCHED_OTHER
+    u32 rt_priority = 0;
+    i32 exit_signal = 17;       // SIGCHLD
+    u32 kernel_flags = 0;       // PF_* (stat field 9)
+    u64 major_faults = 0;
+    u64 children_minor_faults = 0, children_major_faults = 0;
+    u64 start_data = 0, end_data = 0;
+    u64 signals_pending = 0, signals_blocked = 0, signals_ignored = 0, signals_caught = 0;
+    u64 vm_peak_bytes = 0;      // VmPeak (0: same as vsize)
+    u64 rss_peak_pages = 0;     // VmHWM (0: same as rss)
+    u64 rss_anon_pages = 0, rss_file_pages = 0, rss_shmem_pages = 0;
+    u64 data_bytes = 0, stack_bytes = 0, exe_bytes = 0, lib_bytes = 0, page_table_bytes = 0;
+    u64 voluntary_switches = 0, involuntary_switches = 0;
+    u32 fd_table_size = 64;     // FDSize
+    u64 cpus_allowed = ~0ull;   // affinity over the first 64 CPUs
+    char exe[256] = {};         // /proc/PID/exe's target; "" when unknown (ENOENT)
 };
 
 // Live processes (zombies included), ascending.

@@ -49,7 +49,7 @@ ErrorOr<void> allocate_stack(Thread* t)
     }
     t->stack_base = base;
     t->stack_top = base + STACK_SIZE;
-    accounting::kernel_stack_pages.fetch_add(STACK_PAGES, __ATOMIC_RELAXED);
+    accounting::kernel_stacks.add(STACK_PAGES);
     return {};
 }
 
@@ -102,7 +102,7 @@ void destroy(Thread* t)
         // One shootdown for the whole stack (other CPUs may have cached it).
         vmm::flush_kernel_range_everywhere(t->stack_base, STACK_SIZE);
         kernel_vm::release(t->stack_base, STACK_SIZE, true);
-        accounting::kernel_stack_pages.fetch_sub(STACK_PAGES, __ATOMIC_RELAXED);
+        accounting::kernel_stacks.sub(STACK_PAGES);
     }
     heap::free(t->fpu_area);
     delete t;

@@ -159,7 +159,7 @@ void file_backed_region(KTest& t)
 void every_page_comes_back(KTest& t)
 {
     u64 free_before = pmm::stats().free_pages;
-    u64 tables_before = accounting::page_table_pages.load();
+    u64 tables_before = accounting::page_tables.pages();
     {
         auto as = KTRY(t, AddressSpace::create());
         VirtAddr a = KTRY(t, map_anon(*as, 0x10000000, 64 * PAGE_SIZE));
@@ -170,7 +170,7 @@ void every_page_comes_back(KTest& t)
             KTRY(t, child->copy_in(a + i * PAGE_SIZE, &i, sizeof(i)));
         KEXPECT_LT(t, pmm::stats().free_pages, free_before - 90);
     }
-    KEXPECT_EQ(t, accounting::page_table_pages.load(), tables_before);
+    KEXPECT_EQ(t, accounting::page_tables.pages(), tables_before);
     KEXPECT_EQ(t, pmm::stats().free_pages, free_before);
 }
 

@@ -33,6 +33,13 @@ void hex(KTest& t)
     EXPECT_FORMAT(t, "ffffffffffffffff", "%lx", ~0ul);
 }
 
+void octal(KTest& t)
+{
+    EXPECT_FORMAT(t, "755 0", "%o %o", 0755, 0);
+    EXPECT_FORMAT(t, "0022", "%04o", 022);
+    EXPECT_FORMAT(t, "1777777777777777777777", "%lo", ~0ul);
+}
+
 void pointers(KTest& t)
 {
     EXPECT_FORMAT(t, "0xffffffff80001000", "%p", reinterpret_cast<void*>(0xffffffff80001000ul));
@@ -74,5 +81,5 @@ void truncation(KTest& t)
 
 } // namespace
 
-KTEST_SUITE(format, KTEST_CASE(integers), KTEST_CASE(hex), KTEST_CASE(pointers), KTEST_CASE(widths),
+KTEST_SUITE(format, KTEST_CASE(integers), KTEST_CASE(hex), KTEST_CASE(octal), KTEST_CASE(pointers), KTEST_CASE(widths),
             KTEST_CASE(strings), KTEST_CASE(truncation));

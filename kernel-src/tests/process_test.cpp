@@ -216,7 +216,7 @@ void pages_come_back(KTest& t)
         run(t, "/test/warm", p);
     sched::sleep_ns(20 * 1000000ull, false);
     u64 before = pmm::stats().free_pages;
-    u64 tables = accounting::page_table_pages.load();
+    u64 tables = accounting::page_tables.pages();
     heap::Stats heap_before = heap::stats();
     for (int i = 0; i < 30; i++)
         KEXPECT_EQ(t, run(t, "/test/round", p), 0);
@@ -232,7 +232,7 @@ void pages_come_back(KTest& t)
     // No page lost: every page is free again or held by the heap, which
     // keeps an empty slab per size class for reuse; and the heap itself has
     // exactly the bytes in use it had.
-    KEXPECT_EQ(t, accounting::page_table_pages.load(), tables);
+    KEXPECT_EQ(t, accounting::page_tables.pages(), tables);
     KEXPECT_EQ(t, heap_after.bytes_in_use, heap_before.bytes_in_use);
     KEXPECT_EQ(t, pmm::stats().free_pages + heap_after.pages_held, before + heap_before.pages_held);
 }

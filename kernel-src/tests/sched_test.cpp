@@ -93,10 +93,10 @@ void stacks_are_freed(KTest& t)
 {
     run_short_threads(t, 1); // warm the heap's caches
     u64 pages = pmm::stats().free_pages;
-    u64 stacks = accounting::kernel_stack_pages.load();
+    u64 stacks = accounting::kernel_stacks.pages();
     u64 window = kernel_vm::stats().free_bytes;
     run_short_threads(t, 4);
-    KEXPECT_EQ(t, accounting::kernel_stack_pages.load(), stacks);
+    KEXPECT_EQ(t, accounting::kernel_stacks.pages(), stacks);
     KEXPECT_EQ(t, kernel_vm::stats().free_bytes, window);
     KEXPECT_EQ(t, pmm::stats().free_pages, pages);
 }

@@ -25,14 +25,14 @@ void free_level(PhysAddr t, int level)
         }
     }
     pmm::free_page(t);
-    accounting::page_table_pages.fetch_sub(1, __ATOMIC_RELAXED);
+    accounting::page_tables.sub(1);
 }
 } // namespace
 
 ErrorOr<PhysAddr> create_root()
 {
     PhysAddr root = TRY(pmm::alloc_zeroed_page());
-    accounting::page_table_pages.fetch_add(1, __ATOMIC_RELAXED);
+    accounting::page_tables.add(1);
     memcpy(table(root) + 256, table(vmm::kernel_space().root) + 256, 256 * sizeof(u64));
     return root;
 }
@@ -45,7 +45,7 @@ void destroy_root(PhysAddr root)
             free_level(l4[i] & ADDR, 2);
     }
     pmm::free_page(root);
-    accounting::page_table_pages.fetch_sub(1, __ATOMIC_RELAXED);
+    accounting::page_tables.sub(1);
 }
 
 ErrorOr<Entry*> leaf(PhysAddr root, VirtAddr va, bool create)
@@ -59,7 +59,7 @@ ErrorOr<Entry*> leaf(PhysAddr root, VirtAddr va, bool create)
             if (!create)
                 return static_cast<Entry*>(nullptr);
             PhysAddr fresh = TRY(pmm::alloc_zeroed_page());
-            accounting::page_table_pages.fetch_add(1, __ATOMIC_RELAXED);
+            accounting::page_tables.add(1);
             // Intermediate levels allow everything; the leaf decides.
             e = fresh | P | RW | US;
         }
