@@ -73,11 +73,11 @@ export function buildProgram(): Command {
 
   program
     .command('build')
-    .description('generate build/gen/*, write build/build.ninja and build build/kernel.elf')
+    .description('generate build/gen/*, write build/build.ninja, build build/kernel.elf and pack build/initrd.cpio')
     .action(() => guarded(async () => {
       const project = findProject();
       const out = await prepare(project, bootOptions(global(), {}));
-      process.stderr.write(`oskit: built ${rel(project, out.kernelElf)}\n`);
+      process.stderr.write(`oskit: built ${rel(project, out.kernelElf)} and ${rel(project, out.initrd.file)} (${out.initrd.entries} entries, ${Math.ceil(out.initrd.bytes / 1024)} KiB)\n`);
     }));
 
   program

@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { applyOverrides, type Config, type Overrides } from '../config/schema.js';
 import { NEEDS, requireTools } from '../doctor/tools.js';
 import { OskitError } from '../errors.js';
+import { buildInitrd, type InitrdResult } from '../image/initrd.js';
 import { makeIso } from '../image/iso.js';
 import type { Project } from '../project.js';
 import { generateAll } from './generate.js';
@@ -23,6 +24,8 @@ export interface PrepareOptions extends Overrides {
 export interface Prepared {
   config: Config;
   kernelElf: string;
+  /** build/initrd.cpio, made after ninja (it packs the built user programs). */
+  initrd: InitrdResult;
   iso?: string;
   /** Ninja's output when quiet. */
   buildOutput: string;
@@ -33,7 +36,7 @@ export async function resolveConfig(project: Project, options: PrepareOptions): 
   return applyOverrides(await loadConfig(project, options.configFile), options);
 }
 
-/** Generate, build kernel.elf and (with options.iso) the ISO. */
+/** Generate, build kernel.elf and the user programs, pack build/initrd.cpio, and (with options.iso) make the ISO. */
 export async function prepare(project: Project, options: PrepareOptions = {}): Promise<Prepared> {
   const config = await resolveConfig(project, options);
   requireTools(options.iso ? NEEDS.iso : NEEDS.build);
@@ -46,7 +49,8 @@ export async function prepare(project: Project, options: PrepareOptions = {}): P
   generateAll(project, config);
   writeNinjaFile(project);
   const built = await runNinja(project, { stdio: options.quiet ? 'pipe' : 'inherit' });
-  const out: Prepared = { config, kernelElf: project.kernelElf, buildOutput: built.output };
+  const initrd = buildInitrd(project, config);
+  const out: Prepared = { config, kernelElf: project.kernelElf, initrd, buildOutput: built.output };
   if (options.iso) out.iso = (await makeIso(project)).iso;
   return out;
 }
