@@ -45,7 +45,7 @@ function sampleProject() {
   return projectAt(root);
 }
 
-const byPath = (entries: { path: string }[]) => new Map(entries.map((e) => [e.path, e] as const));
+const byPath = <T extends { path: string }>(entries: T[]) => new Map(entries.map((e) => [e.path, e] as const));
 
 t.test('layers: fixtures, hostname, built programs, config rootfs, mount points', async (t) => {
   const project = sampleProject();
