@@ -34,6 +34,21 @@ interface BootFlags {
 const accelOption = () => new Option('--accel <mode>', 'accelerator: auto (probe KVM, else TCG), kvm or tcg').choices(['auto', 'kvm', 'tcg']);
 const smpOption = () => new Option('--smp <n>', 'virtual CPUs (overrides cpus in the config)');
 const memOption = () => new Option('--mem <size>', 'guest RAM such as 512M or 2G (overrides memory)');
+const addOption = () => new Option('--add <host[:guest]>', 'add a host file or directory to the root file system for this run (repeatable; default guest path /BASENAME)')
+  .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+const traceOption = () => new Option('--trace-syscalls', 'trace every system call (trace_syscalls on the kernel command line)');
+
+interface RootfsFlags {
+  add?: string[];
+  traceSyscalls?: boolean;
+}
+
+function rootfsOptions(flags: RootfsFlags) {
+  return {
+    ...(flags.add ? { add: flags.add } : {}),
+    ...(flags.traceSyscalls ? { traceSyscalls: true } : {}),
+  };
+}
 
 function bootOptions(global: Global, flags: BootFlags) {
   return {
@@ -97,10 +112,13 @@ export function buildProgram(): Command {
     .addOption(memOption())
     .option('--display', 'open a QEMU window (VGA) as well')
     .option('--cmdline <args>', 'extra kernel arguments for this run, e.g. crash=pf')
+    .addOption(addOption())
+    .addOption(traceOption())
     .argument('[qemu-args...]', 'extra QEMU arguments after --')
-    .action((qemuExtra: string[], flags: BootFlags & { display?: boolean; cmdline?: string }) => guarded(async () => {
+    .action((qemuExtra: string[], flags: BootFlags & RootfsFlags & { display?: boolean; cmdline?: string }) => guarded(async () => {
       const decoded = await runInteractive(findProject(), {
         ...bootOptions(global(), flags),
+        ...rootfsOptions(flags),
         ...(flags.display ? { display: true } : {}),
         ...(flags.cmdline ? { cmdlineExtra: flags.cmdline } : {}),
         extraArgs: qemuExtra,
@@ -135,10 +153,13 @@ export function buildProgram(): Command {
     .option('--filter <glob>', 'only suites or suite.case names matching the glob (ktest=GLOB)')
     .addOption(new Option('--reporter <kind>', 'report format (default: pretty on a TTY, tap otherwise)').choices(['tap', 'pretty', 'json']))
     .option('--raw', 'print the raw serial log (symbolised) instead of a report')
-    .action((flags: BootFlags & { filter?: string; reporter?: string; raw?: boolean }) => guarded(async () => {
+    .addOption(addOption())
+    .addOption(traceOption())
+    .action((flags: BootFlags & RootfsFlags & { filter?: string; reporter?: string; raw?: boolean }) => guarded(async () => {
       const project = findProject();
       const run = await runKernelTests(project, {
         ...bootOptions(global(), flags),
+        ...rootfsOptions(flags),
         ...(flags.filter ? { filter: flags.filter } : {}),
       });
       const reporter = flags.reporter ?? (process.stdout.isTTY ? 'pretty' : 'tap');
