@@ -17,6 +17,7 @@ import { toPretty } from './report/pretty.js';
 import { symbolizeText, loadSymbolizer } from './report/symbolize.js';
 import { toTap } from './report/tap.js';
 import { runDebug } from './vm/debug.js';
+import { runExec } from './vm/exec.js';
 import { runKernelTests } from './vm/ktest.js';
 import { runInteractive } from './vm/run.js';
 import { sessionHeader } from './vm/session.js';
@@ -48,6 +49,31 @@ function rootfsOptions(flags: RootfsFlags) {
     ...(flags.add ? { add: flags.add } : {}),
     ...(flags.traceSyscalls ? { traceSyscalls: true } : {}),
   };
+}
+
+/**
+ * In `oskit exec [options] PATH [ARGS...]` everything from PATH on belongs to
+ * the program, options included (`oskit exec /bin/ls -l`). Commander reads
+ * options anywhere, so a `--` goes in before PATH; option values are skipped
+ * by the options' own definitions (exec's and the global ones).
+ */
+export function separateProgramArgs(program: Command, argv: readonly string[]): string[] {
+  const takesValue = (cmd: Command, flag: string) => cmd.options.find((o) => o.long === flag || o.short === flag)?.required ?? false;
+  let i = 2;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--' || !a.startsWith('-')) break;
+    if (!a.includes('=') && takesValue(program, a)) i++;
+  }
+  const exec = program.commands.find((c) => c.name() === 'exec');
+  if (!exec || argv[i] !== 'exec') return [...argv];
+  for (i++; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return [...argv];
+    if (!a.startsWith('-') || a === '-') return [...argv.slice(0, i), '--', ...argv.slice(i)];
+    if (!a.includes('=') && (takesValue(exec, a) || takesValue(program, a))) i++;
+  }
+  return [...argv];
 }
 
 function bootOptions(global: Global, flags: BootFlags) {
@@ -186,6 +212,31 @@ export function buildProgram(): Command {
       return run.passed ? 0 : 1;
     }));
 
+  program
+    .command('exec')
+    .description('boot with PATH as PID 1, show its output and exit with its exit status (128+N when killed by signal N)')
+    .usage('[options] PATH [ARGS...]')
+    .addOption(accelOption())
+    .addOption(smpOption())
+    .addOption(memOption())
+    .addOption(addOption())
+    .addOption(traceOption())
+    .option('--cmdline <args>', 'extra kernel arguments for this run (before init=PATH)')
+    .option('--verbose', 'also show the boot log on stderr, and where the serial log is')
+    .argument('<path>', 'guest path of the program, such as /bin/hello')
+    .argument('[args...]', "the program's arguments: everything after PATH, options included")
+    .action((guestPath: string, args: string[], flags: BootFlags & RootfsFlags & { cmdline?: string; verbose?: boolean }) => guarded(async () => {
+      const run = await runExec(findProject(), {
+        ...bootOptions(global(), flags),
+        ...rootfsOptions(flags),
+        ...(flags.cmdline ? { cmdlineExtra: flags.cmdline } : {}),
+        ...(flags.verbose ? { verbose: true } : {}),
+        path: guestPath,
+        args,
+      });
+      return run.exitCode;
+    }));
+
   const bench = program.command('bench').description('benchmarks (medians of several runs)');
   bench
     .command('boot')
@@ -248,6 +299,7 @@ export function buildProgram(): Command {
 
 /** Entry point used by bin/oskit. */
 export async function main(argv: string[] = process.argv): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  const program = buildProgram();
+  await program.parseAsync(separateProgramArgs(program, argv));
 }
 
