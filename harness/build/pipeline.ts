@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { applyOverrides, type Config, type Overrides } from '../config/schema.js';
 import { NEEDS, requireTools } from '../doctor/tools.js';
 import { OskitError } from '../errors.js';
-import { buildInitrd, type InitrdResult } from '../image/initrd.js';
+import { buildInitrd, checkRootfsSources, type InitrdResult } from '../image/initrd.js';
 import { makeIso } from '../image/iso.js';
 import type { Project } from '../project.js';
 import { generateAll } from './generate.js';
@@ -46,6 +46,7 @@ export async function prepare(project: Project, options: PrepareOptions = {}): P
   if (!existsSync(path.join(project.root, LINKER_SCRIPT))) {
     throw new OskitError(`linker script not found: ${LINKER_SCRIPT}`);
   }
+  checkRootfsSources(project, config);
   generateAll(project, config);
   writeNinjaFile(project);
   const built = await runNinja(project, { stdio: options.quiet ? 'pipe' : 'inherit' });

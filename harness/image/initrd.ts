@@ -142,6 +142,18 @@ export function putHostPath(tree: RootTree, host: string, dest: string, label: s
   visit(host, dest, top);
 }
 
+function rootfsLabel(project: Project, spec: PathSpec): string {
+  return `config: rootfs entry ${JSON.stringify(spec.text)} (host paths are relative to the project, ${project.root})`;
+}
+
+/** Check that every configured rootfs host path exists, so a typo stops the command before a long build. */
+export function checkRootfsSources(project: Project, config: Config): void {
+  for (const spec of config.rootfs) {
+    const host = path.resolve(project.root, spec.host);
+    if (!existsSync(host)) throw new OskitError(`${rootfsLabel(project, spec)}: ${host} does not exist`);
+  }
+}
+
 /** The entries of the root file system for a configuration (see the layers above). */
 export function rootfsEntries(project: Project, config: Config): CpioEntry[] {
   const tree = new RootTree();
@@ -151,8 +163,7 @@ export function rootfsEntries(project: Project, config: Config): CpioEntry[] {
   const user = userRootfsDir(project);
   if (existsSync(user)) putHostPath(tree, user, '', rel(project, user));
   for (const spec of config.rootfs) {
-    putHostPath(tree, path.resolve(project.root, spec.host), archivePath(spec.guest),
-      `config: rootfs entry ${JSON.stringify(spec.text)} (host paths are relative to the project, ${project.root})`);
+    putHostPath(tree, path.resolve(project.root, spec.host), archivePath(spec.guest), rootfsLabel(project, spec));
   }
   for (const m of MOUNT_POINTS) tree.put({ path: m.path, mode: m.mode });
   return tree.sorted();

@@ -7,7 +7,7 @@ import { validateConfig } from '../../harness/config/schema.js';
 import { OskitError } from '../../harness/errors.js';
 import { isDirectory, readCpio, S_IFDIR, S_IFREG } from '../../harness/image/cpio.js';
 import {
-  additionEntries, additionsArchive, buildInitrd, initrdPath, resolveAdditions, rootfsEntries, RootTree,
+  additionEntries, additionsArchive, buildInitrd, checkRootfsSources, initrdPath, resolveAdditions, rootfsEntries, RootTree,
 } from '../../harness/image/initrd.js';
 import { isoInputs, isoIsStale } from '../../harness/image/iso.js';
 import { parsePathSpec } from '../../harness/image/path-spec.js';
@@ -127,6 +127,8 @@ t.test('the configuration rootfs field: parsing and errors', async (t) => {
   const missing = errorOf(() => rootfsEntries(project, validateConfig({ rootfs: ['nope.txt:/x'] })));
   t.match(missing.message, /^config: rootfs entry "nope\.txt:\/x" \(host paths are relative to the project, .*\): .*nope\.txt does not exist$/);
   t.notMatch(missing.message, /\n/, 'one line');
+  t.equal(errorOf(() => checkRootfsSources(project, validateConfig({ rootfs: ['extra', 'nope.txt:/x'] }))).message, missing.message, 'the same error before the build');
+  t.doesNotThrow(() => checkRootfsSources(project, validateConfig({ rootfs: ['extra/notes.txt'] })));
   t.match(errorOf(() => rootfsEntries(project, validateConfig({ rootfs: ['extra/notes.txt:/'] }))).message, /is a file; only a directory can be merged into \//);
 });
 
