@@ -9,6 +9,7 @@
 import { rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { colorErr } from '../color.js';
+import { OskitError } from '../errors.js';
 import { resolveAdditions } from '../image/initrd.js';
 import { notice } from '../log.js';
 import { rel, type Project } from '../project.js';
@@ -77,6 +78,8 @@ export async function runExec(project: Project, options: ExecOptions): Promise<E
   const err = options.stderr ?? ((text: string) => process.stderr.write(text));
   const session = await prepareSession(project, options);
   const { config } = session;
+  // The configured line comes first on the kernel's command line: a `--` there would swallow init=.
+  if (config.cmdline.split(/\s+/).includes('--')) throw new OskitError('config: cmdline must not contain "--" for oskit exec: the program\'s arguments follow it');
   const archive = writeRunArchive(project, additions);
   try {
     const logName = `exec-${timestamp()}-${process.pid}.log`;
