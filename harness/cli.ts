@@ -17,6 +17,7 @@ import { toPretty } from './report/pretty.js';
 import { symbolizeText, loadSymbolizer } from './report/symbolize.js';
 import { toTap } from './report/tap.js';
 import { runDebug } from './vm/debug.js';
+import { runExec } from './vm/exec.js';
 import { runKernelTests } from './vm/ktest.js';
 import { runInteractive } from './vm/run.js';
 import { sessionHeader } from './vm/session.js';
@@ -34,6 +35,46 @@ interface BootFlags {
 const accelOption = () => new Option('--accel <mode>', 'accelerator: auto (probe KVM, else TCG), kvm or tcg').choices(['auto', 'kvm', 'tcg']);
 const smpOption = () => new Option('--smp <n>', 'virtual CPUs (overrides cpus in the config)');
 const memOption = () => new Option('--mem <size>', 'guest RAM such as 512M or 2G (overrides memory)');
+const addOption = () => new Option('--add <host[:guest]>', 'add a host file or directory to the root file system for this run (repeatable; default guest path /BASENAME)')
+  .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+const traceOption = () => new Option('--trace-syscalls', 'trace every system call (trace_syscalls on the kernel command line)');
+
+interface RootfsFlags {
+  add?: string[];
+  traceSyscalls?: boolean;
+}
+
+function rootfsOptions(flags: RootfsFlags) {
+  return {
+    ...(flags.add ? { add: flags.add } : {}),
+    ...(flags.traceSyscalls ? { traceSyscalls: true } : {}),
+  };
+}
+
+/**
+ * In `oskit exec [options] PATH [ARGS...]` everything from PATH on belongs to
+ * the program, options included (`oskit exec /bin/ls -l`). Commander reads
+ * options anywhere, so a `--` goes in before PATH; option values are skipped
+ * by the options' own definitions (exec's and the global ones).
+ */
+export function separateProgramArgs(program: Command, argv: readonly string[]): string[] {
+  const takesValue = (cmd: Command, flag: string) => cmd.options.find((o) => o.long === flag || o.short === flag)?.required ?? false;
+  let i = 2;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--' || !a.startsWith('-')) break;
+    if (!a.includes('=') && takesValue(program, a)) i++;
+  }
+  const exec = program.commands.find((c) => c.name() === 'exec');
+  if (!exec || argv[i] !== 'exec') return [...argv];
+  for (i++; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return [...argv];
+    if (!a.startsWith('-') || a === '-') return [...argv.slice(0, i), '--', ...argv.slice(i)];
+    if (!a.includes('=') && (takesValue(exec, a) || takesValue(program, a))) i++;
+  }
+  return [...argv];
+}
 
 function bootOptions(global: Global, flags: BootFlags) {
   return {
@@ -73,12 +114,12 @@ export function buildProgram(): Command {
 
   program
     .command('build')
-    .description('generate build/gen/*, write build/build.ninja and build build/kernel.elf and the user programs (build/user/rootfs)')
+    .description('generate build/gen/*, write build/build.ninja, build build/kernel.elf and the user programs (build/user/rootfs), pack build/initrd.cpio')
     .action(() => guarded(async () => {
       const project = findProject();
       const out = await prepare(project, bootOptions(global(), {}));
-      const user = out.userPrograms.length > 0 ? ` and ${out.userPrograms.length} user programs in build/user/rootfs` : '';
-      process.stderr.write(`oskit: built ${rel(project, out.kernelElf)}${user}\n`);
+      const user = out.userPrograms.length > 0 ? `, ${out.userPrograms.length} user programs in build/user/rootfs` : '';
+      process.stderr.write(`oskit: built ${rel(project, out.kernelElf)}${user} and ${rel(project, out.initrd.file)} (${out.initrd.entries} entries, ${Math.ceil(out.initrd.bytes / 1024)} KiB)\n`);
     }));
 
   program
@@ -98,10 +139,13 @@ export function buildProgram(): Command {
     .addOption(memOption())
     .option('--display', 'open a QEMU window (VGA) as well')
     .option('--cmdline <args>', 'extra kernel arguments for this run, e.g. crash=pf')
+    .addOption(addOption())
+    .addOption(traceOption())
     .argument('[qemu-args...]', 'extra QEMU arguments after --')
-    .action((qemuExtra: string[], flags: BootFlags & { display?: boolean; cmdline?: string }) => guarded(async () => {
+    .action((qemuExtra: string[], flags: BootFlags & RootfsFlags & { display?: boolean; cmdline?: string }) => guarded(async () => {
       const decoded = await runInteractive(findProject(), {
         ...bootOptions(global(), flags),
+        ...rootfsOptions(flags),
         ...(flags.display ? { display: true } : {}),
         ...(flags.cmdline ? { cmdlineExtra: flags.cmdline } : {}),
         extraArgs: qemuExtra,
@@ -136,10 +180,13 @@ export function buildProgram(): Command {
     .option('--filter <glob>', 'only suites or suite.case names matching the glob (ktest=GLOB)')
     .addOption(new Option('--reporter <kind>', 'report format (default: pretty on a TTY, tap otherwise)').choices(['tap', 'pretty', 'json']))
     .option('--raw', 'print the raw serial log (symbolised) instead of a report')
-    .action((flags: BootFlags & { filter?: string; reporter?: string; raw?: boolean }) => guarded(async () => {
+    .addOption(addOption())
+    .addOption(traceOption())
+    .action((flags: BootFlags & RootfsFlags & { filter?: string; reporter?: string; raw?: boolean }) => guarded(async () => {
       const project = findProject();
       const run = await runKernelTests(project, {
         ...bootOptions(global(), flags),
+        ...rootfsOptions(flags),
         ...(flags.filter ? { filter: flags.filter } : {}),
       });
       const reporter = flags.reporter ?? (process.stdout.isTTY ? 'pretty' : 'tap');
@@ -164,6 +211,31 @@ export function buildProgram(): Command {
       }
       process.stderr.write(`oskit: serial log: ${rel(project, run.logFile)} (also build/logs/last-test.log), ${(run.durationMs / 1000).toFixed(1)} s\n`);
       return run.passed ? 0 : 1;
+    }));
+
+  program
+    .command('exec')
+    .description('boot with PATH as PID 1, show its output and exit with its exit status (128+N when killed by signal N)')
+    .usage('[options] PATH [ARGS...]')
+    .addOption(accelOption())
+    .addOption(smpOption())
+    .addOption(memOption())
+    .addOption(addOption())
+    .addOption(traceOption())
+    .option('--cmdline <args>', 'extra kernel arguments for this run (before init=PATH)')
+    .option('--verbose', 'also show the boot log on stderr, and where the serial log is')
+    .argument('<path>', 'guest path of the program, such as /bin/hello')
+    .argument('[args...]', "the program's arguments: everything after PATH, options included")
+    .action((guestPath: string, args: string[], flags: BootFlags & RootfsFlags & { cmdline?: string; verbose?: boolean }) => guarded(async () => {
+      const run = await runExec(findProject(), {
+        ...bootOptions(global(), flags),
+        ...rootfsOptions(flags),
+        ...(flags.cmdline ? { cmdlineExtra: flags.cmdline } : {}),
+        ...(flags.verbose ? { verbose: true } : {}),
+        path: guestPath,
+        args,
+      });
+      return run.exitCode;
     }));
 
   const bench = program.command('bench').description('benchmarks (medians of several runs)');
@@ -228,6 +300,7 @@ export function buildProgram(): Command {
 
 /** Entry point used by bin/oskit. */
 export async function main(argv: string[] = process.argv): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  const program = buildProgram();
+  await program.parseAsync(separateProgramArgs(program, argv));
 }
 

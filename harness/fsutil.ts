@@ -7,9 +7,10 @@ import path from 'node:path';
  * ninja (which compares mtimes) rebuilds nothing after an unchanged run.
  * Returns true when the file was written.
  */
-export function writeIfChanged(file: string, content: string): boolean {
+export function writeIfChanged(file: string, content: string | Uint8Array): boolean {
   try {
-    if (readFileSync(file, 'utf8') === content) return false;
+    const old = readFileSync(file);
+    if (typeof content === 'string' ? old.toString('utf8') === content : old.equals(content)) return false;
   } catch {
     // missing or unreadable: write it
   }

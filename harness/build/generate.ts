@@ -30,7 +30,7 @@ export function configHpp(config: Config, version: string): string {
     `inline constexpr bool console_serial = ${config.console.includes('serial')};`,
     `inline constexpr bool console_vga = ${config.console.includes('vga')};`,
     `inline constexpr char version[] = ${JSON.stringify(version)};`,
-    `inline constexpr char hostname[] = ${JSON.stringify((config as { hostname?: string }).hostname ?? 'oskit')};`,
+    `inline constexpr char hostname[] = ${JSON.stringify(config.hostname)}; // also in /etc/hostname`,
     '} // namespace config',
     '',
   ];

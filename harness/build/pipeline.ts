@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { applyOverrides, type Config, type Overrides } from '../config/schema.js';
 import { NEEDS, requireTools } from '../doctor/tools.js';
 import { OskitError } from '../errors.js';
+import { buildInitrd, checkRootfsSources, type InitrdResult } from '../image/initrd.js';
 import { makeIso } from '../image/iso.js';
 import type { Project } from '../project.js';
 import { generateAll } from './generate.js';
@@ -26,6 +27,8 @@ export interface Prepared {
   kernelElf: string;
   /** The installed user programs (build/user/rootfs/...), relative to the root. */
   userPrograms: string[];
+  /** build/initrd.cpio, made after ninja (it packs the built user programs). */
+  initrd: InitrdResult;
   iso?: string;
   /** Ninja's output when quiet. */
   buildOutput: string;
@@ -36,7 +39,7 @@ export async function resolveConfig(project: Project, options: PrepareOptions): 
   return applyOverrides(await loadConfig(project, options.configFile), options);
 }
 
-/** Generate, build kernel.elf and (with options.iso) the ISO. */
+/** Generate, build kernel.elf and the user programs, pack build/initrd.cpio, and (with options.iso) make the ISO. */
 export async function prepare(project: Project, options: PrepareOptions = {}): Promise<Prepared> {
   const config = await resolveConfig(project, options);
   requireTools(options.iso ? NEEDS.iso : NEEDS.build);
@@ -46,11 +49,13 @@ export async function prepare(project: Project, options: PrepareOptions = {}): P
   if (!existsSync(path.join(project.root, LINKER_SCRIPT))) {
     throw new OskitError(`linker script not found: ${LINKER_SCRIPT}`);
   }
+  checkRootfsSources(project, config);
   generateAll(project, config);
   writeNinjaFile(project);
   const built = await runNinja(project, { stdio: options.quiet ? 'pipe' : 'inherit' });
   const userPrograms = discoverUserland(project).programs.map((p) => installedPath(p.install));
-  const out: Prepared = { config, kernelElf: project.kernelElf, userPrograms, buildOutput: built.output };
+  const initrd = buildInitrd(project, config);
+  const out: Prepared = { config, kernelElf: project.kernelElf, userPrograms, initrd, buildOutput: built.output };
   if (options.iso) out.iso = (await makeIso(project)).iso;
   return out;
 }

@@ -31,6 +31,14 @@ export interface UserConfig {
   bootTimeoutMs?: number;
   /** Harness bound for a whole `oskit test` run. Default 300000. */
   testTimeoutMs?: number;
+  /** The guest's host name (/etc/hostname, config::hostname). Default 'oskit'. */
+  hostname?: string;
+  /**
+   * More files for the root file system: 'HOST_PATH' (to /BASENAME) or
+   * 'HOST_PATH:GUEST_PATH'; host paths relative to the project, directories
+   * copied recursively. Default [].
+   */
+  rootfs?: string[];
 }
 
 /** Identity function that gives oskit.config.ts type checking. */

@@ -1,6 +1,7 @@
 // Validation of the configuration: one function from unknown input to a
 // typed Config. Every error names the field, the bad value and what is allowed.
 import { OskitError } from '../errors.js';
+import { parsePathSpec, type PathSpec } from '../image/path-spec.js';
 import type { ConsoleKind, LogLevel } from './define.js';
 
 export interface Config {
@@ -17,6 +18,9 @@ export interface Config {
   console: ConsoleKind[];
   bootTimeoutMs: number;
   testTimeoutMs: number;
+  hostname: string;
+  /** Extra root file system entries, in the order given. */
+  rootfs: PathSpec[];
 }
 
 export const KiB = 1024;
@@ -38,6 +42,8 @@ export const DEFAULTS: Readonly<Config> = {
   console: ['serial', 'vga'],
   bootTimeoutMs: 60_000,
   testTimeoutMs: 300_000,
+  hostname: 'oskit',
+  rootfs: [],
 };
 
 function show(value: unknown): string {
@@ -94,6 +100,19 @@ function sizeIn(field: string, value: unknown, min: number, max: number, wholeMi
   return bytes;
 }
 
+// RFC 1123 host names: dot-separated labels of letters, digits and '-', not
+// starting or ending with '-'; at most 64 characters, Linux's nodename limit
+// (__NEW_UTS_LEN in include/uapi/linux/utsname.h).
+const HOSTNAME_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+export function isHostname(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 1 && value.length <= 64 && value.split('.').every((l) => HOSTNAME_LABEL.test(l));
+}
+
+function copyConfig(c: Readonly<Config>): Config {
+  return { ...c, console: [...c.console], rootfs: [...c.rootfs] };
+}
+
 // GRUB's script parser gives meaning to quotes, $, ;, braces and the like;
 // the command line is also a QEMU/fw_cfg string. Printable ASCII without a
 // single quote survives both (grub.cfg quotes it when needed).
@@ -101,14 +120,14 @@ const CMDLINE_OK = /^[\x20-\x26\x28-\x7e]*$/;
 
 /** Validate raw configuration input into a Config, or throw one OskitError. */
 export function validateConfig(input: unknown): Config {
-  if (input === undefined || input === null) return { ...DEFAULTS, console: [...DEFAULTS.console] };
+  if (input === undefined || input === null) return copyConfig(DEFAULTS);
   if (typeof input !== 'object' || Array.isArray(input)) {
     throw new OskitError(`config: the default export must be an object (got ${show(input)})`, "write: export default defineConfig({ cpus: 4 })");
   }
   const raw = input as Record<string, unknown>;
   const known = new Set([
     'cpus', 'maxCpus', 'memory', 'timerHz', 'schedulerQuantumMs', 'kernelHeapSize',
-    'logLevel', 'cmdline', 'console', 'bootTimeoutMs', 'testTimeoutMs',
+    'logLevel', 'cmdline', 'console', 'bootTimeoutMs', 'testTimeoutMs', 'hostname', 'rootfs',
   ]);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) {
@@ -116,7 +135,7 @@ export function validateConfig(input: unknown): Config {
     }
   }
   const has = (k: string) => raw[k] !== undefined;
-  const config: Config = { ...DEFAULTS, console: [...DEFAULTS.console] };
+  const config: Config = copyConfig(DEFAULTS);
   if (has('cpus')) config.cpus = integerIn('cpus', raw.cpus, 1, 256);
   if (has('maxCpus')) config.maxCpus = integerIn('maxCpus', raw.maxCpus, 1, 256);
   if (has('memory')) config.memoryBytes = sizeIn('memory', raw.memory, 32 * MiB, 64 * GiB, true);
@@ -145,6 +164,19 @@ export function validateConfig(input: unknown): Config {
   }
   if (has('bootTimeoutMs')) config.bootTimeoutMs = integerIn('bootTimeoutMs', raw.bootTimeoutMs, 1000, 3_600_000);
   if (has('testTimeoutMs')) config.testTimeoutMs = integerIn('testTimeoutMs', raw.testTimeoutMs, 1000, 86_400_000);
+  if (has('hostname')) {
+    if (!isHostname(raw.hostname)) {
+      fail('hostname', "a host name of at most 64 characters: dot-separated labels of letters, digits and '-', not starting or ending with '-'", raw.hostname);
+    }
+    config.hostname = raw.hostname;
+  }
+  if (has('rootfs')) {
+    const value = raw.rootfs;
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+      fail('rootfs', "a list of 'HOST_PATH' or 'HOST_PATH:GUEST_PATH' strings", value);
+    }
+    config.rootfs = (value as string[]).map((v) => parsePathSpec(v, 'config: rootfs entry'));
+  }
   return config;
 }
 
@@ -155,7 +187,7 @@ export interface Overrides {
 }
 
 export function applyOverrides(config: Config, overrides: Overrides): Config {
-  const out: Config = { ...config, console: [...config.console] };
+  const out: Config = copyConfig(config);
   if (overrides.smp !== undefined) {
     const n = typeof overrides.smp === 'number' ? overrides.smp : /^\d+$/.test(overrides.smp) ? Number(overrides.smp) : NaN;
     if (!Number.isInteger(n) || n < 1 || n > 256) {

@@ -1,22 +1,29 @@
-// The boot image: build/oskit.iso from kernel.elf and grub.cfg, made by
-// grub-mkrescue (GRUB 2, BIOS via grub-pc-bin; xorriso and mtools underneath).
+// The boot image: build/oskit.iso from kernel.elf, grub.cfg and the root
+// file system (boot/initrd.cpio, loaded by GRUB's `module2 ... initrd`), made
+// by grub-mkrescue (GRUB 2, BIOS via grub-pc-bin; xorriso and mtools underneath).
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { OskitError } from '../errors.js';
 import { mtimeOf } from '../fsutil.js';
 import type { Project } from '../project.js';
+import { initrdPath } from './initrd.js';
 
 export interface IsoResult {
   iso: string;
   rebuilt: boolean;
 }
 
-/** True when the ISO is missing or older than kernel.elf or grub.cfg. */
+/** What goes into the ISO: kernel.elf, grub.cfg, initrd.cpio. */
+export function isoInputs(project: Project): string[] {
+  return [project.kernelElf, path.join(project.genDir, 'grub.cfg'), initrdPath(project)];
+}
+
+/** True when the ISO is missing or older than one of its inputs. */
 export function isoIsStale(project: Project): boolean {
   const iso = mtimeOf(project.iso);
   if (iso === undefined) return true;
-  for (const input of [project.kernelElf, path.join(project.genDir, 'grub.cfg')]) {
+  for (const input of isoInputs(project)) {
     const t = mtimeOf(input);
     if (t === undefined || t > iso) return true;
   }
@@ -27,11 +34,13 @@ export function isoIsStale(project: Project): boolean {
 export async function makeIso(project: Project): Promise<IsoResult> {
   if (!isoIsStale(project)) return { iso: project.iso, rebuilt: false };
   if (mtimeOf(project.kernelElf) === undefined) throw new OskitError('build/kernel.elf does not exist', 'run: oskit build');
+  if (mtimeOf(initrdPath(project)) === undefined) throw new OskitError('build/initrd.cpio does not exist', 'run: oskit build');
   const staging = path.join(project.buildDir, 'iso-root');
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(path.join(staging, 'boot', 'grub'), { recursive: true });
   copyFileSync(project.kernelElf, path.join(staging, 'boot', 'kernel.elf'));
   copyFileSync(path.join(project.genDir, 'grub.cfg'), path.join(staging, 'boot', 'grub', 'grub.cfg'));
+  copyFileSync(initrdPath(project), path.join(staging, 'boot', 'initrd.cpio'));
   const tmp = `${project.iso}.tmp`;
   const result = await execa('grub-mkrescue', ['-o', tmp, staging], {
     cwd: project.root,

@@ -66,6 +66,7 @@ export class Console {
   private readonly exitPromise: Promise<ExitInfo>;
   private readonly waiters = new Set<Waiter>();
   private readonly lineListeners = new Set<(line: string) => void>();
+  private readonly dataListeners = new Set<(text: string) => void>();
   private partial = '';
   lastOutputAt: number;
 
@@ -115,6 +116,7 @@ export class Console {
     this.lastOutputAt = Date.now();
     this.text += data;
     if (this.fd !== undefined) writeSync(this.fd, data);
+    for (const l of this.dataListeners) l(data);
     const parts = (this.partial + data).split('\n');
     this.partial = parts.pop() ?? '';
     for (const line of parts) this.emitLine(line);
@@ -129,6 +131,12 @@ export class Console {
   onLine(listener: (line: string) => void): () => void {
     this.lineListeners.add(listener);
     return () => this.lineListeners.delete(listener);
+  }
+
+  /** Call `listener` with each piece of serial output as it arrives (\r removed), partial lines included. */
+  onOutput(listener: (text: string) => void): () => void {
+    this.dataListeners.add(listener);
+    return () => this.dataListeners.delete(listener);
   }
 
   /** Everything the guest printed so far (\r removed). */

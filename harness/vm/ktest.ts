@@ -3,9 +3,11 @@
 // wrong (panic, triple fault, silence, no exit) into a reported result.
 import { rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { resolveAdditions } from '../image/initrd.js';
 import { allPassed, parseKtap, type KtapResult, type TestNode } from '../report/ktap.js';
 import { loadSymbolizer, symbolizeLines, symbolizeText } from '../report/symbolize.js';
 import type { Project } from '../project.js';
+import { writeRunArchive } from './additions.js';
 import type { ExitInfo } from './console.js';
 import { decodeExit, EXIT_SUCCESS, EXIT_TESTS_FAILED } from './exit.js';
 import { Watchdog } from './watchdog.js';
@@ -24,6 +26,10 @@ export interface TestRunOptions extends BootOptions {
   machine?: string;
   /** More QEMU arguments. */
   extraArgs?: readonly string[];
+  /** --add HOST_PATH[:GUEST_PATH]: files unpacked over the root for this run. */
+  add?: readonly string[];
+  /** trace_syscalls on the kernel command line (the raw trace lines stay in the log). */
+  traceSyscalls?: boolean;
 }
 
 export interface TestRun {
@@ -63,12 +69,16 @@ function relabel(nodes: TestNode[], from: TestNode['status'], to: TestNode['stat
 
 /** Run the kernel's test suites once and report. Never hangs: every wait is bounded. */
 export async function runKernelTests(project: Project, options: TestRunOptions = {}): Promise<TestRun> {
+  const additions = resolveAdditions(options.add ?? []);
   const session = await prepareSession(project, options);
+  // Removed when QEMU has exited (and on every exit path of the process).
+  const archive = writeRunArchive(project, additions);
   const { config } = session;
   const logName = `test-${timestamp()}-${process.pid}.log`;
   const started = Date.now();
   const { console: vm } = startConsole(session, {
-    cmdlineExtra: [options.filter ? `ktest=${options.filter}` : 'ktest', options.kernelArgs ?? ''].join(' ').trim(),
+    cmdlineExtra: [options.filter ? `ktest=${options.filter}` : 'ktest', options.kernelArgs ?? '', options.traceSyscalls ? 'trace_syscalls' : ''].join(' ').replace(/ +/g, ' ').trim(),
+    ...(archive.file ? { initrdOverlay: archive.file } : {}),
     ...(options.machine ? { machine: options.machine } : {}),
     ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
     logName,
@@ -101,6 +111,7 @@ export async function runKernelTests(project: Project, options: TestRunOptions =
     exit = await vm.waitExit();
   } finally {
     watchdog.stop();
+    archive.remove();
   }
   const durationMs = Date.now() - started;
   const output = vm.output;

@@ -9,6 +9,8 @@ export interface QemuOptions {
   iso: string;
   /** Per-run kernel arguments (ktest, crash=pf, ...) passed through fw_cfg. */
   cmdlineExtra?: string;
+  /** A per-run cpio archive (--add) passed through fw_cfg, unpacked by the kernel over the root. */
+  initrdOverlay?: string;
   /** Show a window instead of -display none. */
   display?: boolean;
   /** Serial backend: 'stdio' (a pty held by the harness) or 'mon:stdio' (interactive, Ctrl-A X quits). */
@@ -56,6 +58,9 @@ export function resolveMachine(machine: string | undefined, extraArgs: readonly 
 /** The fw_cfg file the kernel reads its per-run arguments from (DESIGN.md). */
 export const FW_CFG_CMDLINE = 'opt/oskit/cmdline';
 
+/** The fw_cfg file holding the per-run archive of --add files (DESIGN.md). */
+export const FW_CFG_INITRD = 'opt/oskit/initrd';
+
 /** QEMU option values use ',' as a separator; a literal comma is written ',,'. */
 export function escapeOptionValue(value: string): string {
   return value.replaceAll(',', ',,');
@@ -86,6 +91,7 @@ export function qemuArgs(o: QemuOptions): string[] {
   if (!o.display) args.push('-display', 'none');
   const extra = o.cmdlineExtra?.trim();
   if (extra) args.push('-fw_cfg', `name=${FW_CFG_CMDLINE},string=${escapeOptionValue(extra)}`);
+  if (o.initrdOverlay) args.push('-fw_cfg', `name=${FW_CFG_INITRD},file=${escapeOptionValue(o.initrdOverlay)}`);
   if (o.gdb) args.push('-s', '-S');
   args.push(...extraArgs);
   return args;

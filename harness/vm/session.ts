@@ -68,6 +68,8 @@ export function socketDir(): string {
 
 export interface StartOptions {
   cmdlineExtra?: string;
+  /** The per-run archive of --add files (fw_cfg opt/oskit/initrd). */
+  initrdOverlay?: string;
   /** The -M value instead of q35 (e.g. 'pc,acpi=off'). */
   machine?: string;
   extraArgs?: readonly string[];
@@ -79,6 +81,7 @@ export interface StartOptions {
 export function startConsole(s: Session, options: StartOptions): { console: Console; args: string[] } {
   const args = qemuArgs(sessionQemuOptions(s, {
     ...(options.cmdlineExtra ? { cmdlineExtra: options.cmdlineExtra } : {}),
+    ...(options.initrdOverlay ? { initrdOverlay: options.initrdOverlay } : {}),
     ...(options.machine ? { machine: options.machine } : {}),
     ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
   }));

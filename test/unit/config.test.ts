@@ -28,6 +28,8 @@ t.test('defaults', async (t) => {
   t.same(c.console, ['serial', 'vga']);
   t.equal(c.bootTimeoutMs, 60000);
   t.equal(c.testTimeoutMs, 300000);
+  t.equal(c.hostname, 'oskit');
+  t.same(c.rootfs, []);
   t.same(validateConfig(undefined), DEFAULTS);
 });
 
@@ -74,6 +76,16 @@ t.test('each kind of bad value is one error naming field, value and range', asyn
     const e = errorOf(() => validateConfig(input));
     t.match(e.message, re, JSON.stringify(input));
     t.equal(e.message.split('\n').length, 1, 'one line');
+  }
+});
+
+t.test('hostname', async (t) => {
+  for (const ok of ['oskit', 'a', 'box-1', 'build.example.org', 'x'.repeat(63), `${'a'.repeat(31)}.${'b'.repeat(32)}`]) {
+    t.equal(validateConfig({ hostname: ok }).hostname, ok, ok);
+  }
+  for (const bad of ['', '-box', 'box-', 'a..b', '.a', 'a b', 'x'.repeat(64), `${'a'.repeat(32)}.${'b'.repeat(32)}`, 'caf\u00e9', 5]) {
+    t.match(errorOf(() => validateConfig({ hostname: bad })).message,
+      /^config: hostname must be a host name of at most 64 characters: dot-separated labels of letters, digits and '-', not starting or ending with '-' \(got .*\)$/, String(bad));
   }
 });
 

@@ -32,6 +32,17 @@ t.test('expect, the log file and CR stripping', async (t) => {
   t.equal(readFileSync(path.join(dir, 'a.log'), 'utf8'), vm.output, 'the log file has everything');
 });
 
+t.test('onOutput sees every piece as it arrives, partial lines included', async (t) => {
+  const vm = Console.start({ binary: 'sh', args: ['-c', 'printf "prompt> "; sleep 0.2; printf "a\\r\\nb\\n"'], logFile: path.join(dir, 'o.log') });
+  const pieces: string[] = [];
+  vm.onOutput((text) => pieces.push(text));
+  await vm.expect('prompt> ', 5000);
+  t.equal(pieces.join(''), 'prompt> ', 'the partial line arrives before its newline');
+  await vm.waitExit();
+  t.equal(pieces.join(''), 'prompt> a\nb\n', 'all of it, without \\r');
+  t.equal(pieces.join(''), vm.output);
+});
+
 t.test('a process that exits before the pattern fails the wait at once', async (t) => {
   const vm = Console.start({ binary: 'sh', args: ['-c', 'echo bye; exit 3'], logFile: path.join(dir, 'b.log') });
   const started = Date.now();

@@ -37,6 +37,8 @@ t.test('config.hpp', async (t) => {
   t.match(text, /inline constexpr bool console_serial = true;/);
   t.match(text, /inline constexpr bool console_vga = false;/);
   t.match(text, /inline constexpr char version\[\] = "1\.2\.3";/);
+  t.match(text, /inline constexpr char hostname\[\] = "oskit";/);
+  t.match(configHpp(validateConfig({ hostname: 'box.lan' }), '1'), /inline constexpr char hostname\[\] = "box\.lan";/);
 });
 
 t.test('grub.cfg', async (t) => {
@@ -44,6 +46,8 @@ t.test('grub.cfg', async (t) => {
   t.match(grubCfg(template, ''), /^    multiboot2 \/boot\/kernel.elf$/m, 'no trailing space');
   t.match(grubCfg(template, 'loglevel=3 foo'), /multiboot2 \/boot\/kernel.elf loglevel=3 foo$/m);
   t.match(grubCfg(template, 'a;b $x'), /multiboot2 \/boot\/kernel.elf 'a;b \$x'$/m, 'quoted for GRUB');
+  const shipped = grubCfg(readFileSync(new URL('../../iso/grub.cfg.in', import.meta.url), 'utf8'), '');
+  t.match(shipped, /^    multiboot2 \/boot\/kernel\.elf\n    module2 \/boot\/initrd\.cpio initrd\n    boot$/m, 'the root file system is the Multiboot2 module named initrd');
 });
 
 t.test('files are written only when their content changes', async (t) => {

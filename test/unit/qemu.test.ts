@@ -54,6 +54,13 @@ t.test('options', async (t) => {
   t.same(a.slice(-2), ['-d', 'int'], 'extra args last');
 });
 
+t.test('the per-run archive of --add files is the fw_cfg file opt/oskit/initrd', async (t) => {
+  const a = qemuArgs({ ...base, cmdlineExtra: 'init=/bin/cat -- /x', initrdOverlay: 'build/add-1,2.cpio' });
+  const fwCfg = a.flatMap((v, i) => (v === '-fw_cfg' ? [a[i + 1]] : []));
+  t.same(fwCfg, ['name=opt/oskit/cmdline,string=init=/bin/cat -- /x', 'name=opt/oskit/initrd,file=build/add-1,,2.cpio'], 'both files; commas in the path doubled');
+  t.notOk(qemuArgs(base).includes('-fw_cfg'));
+});
+
 t.test('machine: the machine field or a -M in extraArgs replaces q35', async (t) => {
   const count = (a: string[]) => a.filter((x) => x === '-M' || x === '-machine' || x === '--machine').length;
   const field = qemuArgs({ ...base, machine: 'pc,acpi=off' });
