@@ -354,6 +354,13 @@ export const IMPLEMENTED: ReadonlySet<string> = new Set<string>([
   'madvise',
   'msync',
   'uname',
+  // kernel-src/syscall/{fs_pipe,poll}.cpp
+  'pipe',
+  'pipe2',
+  'poll',
+  'ppoll',
+  'select',
+  'pselect6',
   'setitimer',
   'getitimer',
   'alarm',

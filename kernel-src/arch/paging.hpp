@@ -18,15 +18,22 @@ void destroy_root(PhysAddr root);
 ErrorOr<Entry*> leaf(PhysAddr root, VirtAddr va, bool create);
 
 Entry make(PhysAddr page, bool writable, bool executable);
+// The CPU may use the entry.
 bool present(Entry e);
+// The entry holds a page: present, or made inaccessible by PROT_NONE
+// (not present to the CPU, the page kept; Linux's _PAGE_PROTNONE).
+bool holds_page(Entry e);
+Entry make_inaccessible(Entry e);
+// Back from PROT_NONE: present, read-only (a write fault upgrades it).
+Entry make_accessible(Entry e, bool executable);
 bool writable(Entry e);
 PhysAddr page_of(Entry e);
 Entry with_writable(Entry e, bool writable);
 Entry with_executable(Entry e, bool executable);
 
-// Calls fn(va, entry) for every present leaf in [start, end) (entry may be
-// modified in place).
-template <typename F> void for_each_present(PhysAddr root, VirtAddr start, VirtAddr end, F fn);
+// Calls fn(va, entry) for every leaf in [start, end) that holds a page
+// (entry may be modified in place).
+template <typename F> void for_each_page(PhysAddr root, VirtAddr start, VirtAddr end, F fn);
 
 // Invalidates one page of the current address space in this CPU's TLB.
 void flush_local(VirtAddr va);
@@ -39,7 +46,7 @@ Entry* table_at(Entry e);
 bool is_table(Entry e);
 constexpr unsigned index_of(VirtAddr va, int level) { return (va >> (12 + 9 * level)) & 0x1FF; }
 
-template <typename F> void for_each_present(PhysAddr root, VirtAddr start, VirtAddr end, F fn)
+template <typename F> void for_each_page(PhysAddr root, VirtAddr start, VirtAddr end, F fn)
 {
     Entry* l4 = table_at(root);
     for (VirtAddr va = start; va < end;) {
@@ -62,7 +69,7 @@ template <typename F> void for_each_present(PhysAddr root, VirtAddr start, VirtA
         VirtAddr block_end = min<VirtAddr>(end, align_down(va, 1ull << 21) + (1ull << 21));
         for (; va < block_end; va += PAGE_SIZE) {
             Entry& e = pt[index_of(va, 0)];
-            if (present(e))
+            if (holds_page(e))
                 fn(va, e);
         }
     }

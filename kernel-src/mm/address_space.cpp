@@ -62,7 +62,7 @@ AddressSpace::~AddressSpace()
         return;
     // No CPU runs this space any more (its last thread is gone), so pages
     // can go without shootdowns.
-    arch::pt::for_each_present(m_root, 0, USER_STACK_TOP, [](VirtAddr, arch::pt::Entry& e) {
+    arch::pt::for_each_page(m_root, 0, USER_STACK_TOP, [](VirtAddr, arch::pt::Entry& e) {
         page_ref::put(arch::pt::page_of(e));
         e = 0;
     });
@@ -160,7 +160,7 @@ void AddressSpace::unmap_pages(VirtAddr start, VirtAddr end)
         VirtAddr chunk_end = min(end, chunk + UNMAP_CHUNK * PAGE_SIZE);
         PageBatch batch;
         u64 removed = 0;
-        arch::pt::for_each_present(m_root, chunk, chunk_end, [&](VirtAddr, arch::pt::Entry& e) {
+        arch::pt::for_each_page(m_root, chunk, chunk_end, [&](VirtAddr, arch::pt::Entry& e) {
             batch.add(arch::pt::page_of(e));
             e = 0;
             removed++;
@@ -295,18 +295,17 @@ ErrorOr<void> AddressSpace::protect(VirtAddr start, u64 length, u32 prot)
         if (r.start >= start && r.end <= end)
             r.prot = prot;
     }
-    if (!(prot & (ProtRead | ProtWrite | ProtExec))) {
-        // PROT_NONE: x86 cannot keep a present page unreadable, so its pages
-        // leave the table (they come back as zero pages if it becomes
-        // accessible again; Linux would keep the data — a known difference,
-        // harmless for guard pages, which are never touched).
-        unmap_pages(start, end);
-        return {};
-    }
-    // Losing write or exec takes effect now (and needs a flush); gaining
-    // write waits for the next write fault, which also breaks copy-on-write
-    // sharing.
-    arch::pt::for_each_present(m_root, start, end, [prot](VirtAddr, arch::pt::Entry& e) {
+    // PROT_NONE hides the pages from the CPU but keeps them (the data is
+    // there again when the range becomes accessible). Losing write or exec
+    // takes effect now (and needs a flush); gaining write waits for the next
+    // write fault, which also breaks copy-on-write sharing.
+    bool none = !(prot & (ProtRead | ProtWrite | ProtExec));
+    arch::pt::for_each_page(m_root, start, end, [prot, none](VirtAddr, arch::pt::Entry& e) {
+        if (none) {
+            e = arch::pt::make_inaccessible(e);
+            return;
+        }
+        e = arch::pt::make_accessible(e, prot & ProtExec);
         if (!(prot & ProtWrite))
             e = arch::pt::with_writable(e, false);
         e = arch::pt::with_executable(e, prot & ProtExec);
@@ -391,6 +390,11 @@ FaultResult AddressSpace::handle_fault(VirtAddr address, bool write, bool exec)
     bool writable = (r->prot & ProtWrite) != 0;
     bool executable = (r->prot & ProtExec) != 0;
 
+    if (arch::pt::holds_page(*e) && !arch::pt::present(*e)) {
+        // Kept under PROT_NONE, and the region allows access again (protect()
+        // restores entries; a fork copy may still carry the mark).
+        *e = arch::pt::make_accessible(*e, executable);
+    }
     if (arch::pt::present(*e)) {
         if (write && !arch::pt::writable(*e)) {
             // Copy-on-write: a private page shared with another space (fork)
@@ -445,7 +449,7 @@ FaultResult AddressSpace::handle_fault(VirtAddr address, bool write, bool exec)
             m_lock.lock();
             r = find(address);
             leaf = arch::pt::leaf(m_root, page, true);
-            if (!r || r->source != source || leaf.is_error() || arch::pt::present(*leaf.value())) {
+            if (!r || r->source != source || leaf.is_error() || arch::pt::holds_page(*leaf.value())) {
                 m_lock.unlock();
                 page_ref::put(p);
                 // Changed under us: let the access fault again if needed.
@@ -538,7 +542,7 @@ ErrorOr<RefPtr<AddressSpace>> AddressSpace::fork()
     bool downgraded = false;
     ErrorOr<void> result;
     for (const Region& r : m_regions) {
-        arch::pt::for_each_present(m_root, r.start, r.end, [&](VirtAddr va, arch::pt::Entry& e) {
+        arch::pt::for_each_page(m_root, r.start, r.end, [&](VirtAddr va, arch::pt::Entry& e) {
             if (result.is_error())
                 return;
             auto child_leaf = arch::pt::leaf(child->m_root, va, true);

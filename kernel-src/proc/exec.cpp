@@ -280,6 +280,11 @@ ErrorOr<void> execve(Process* p, const char* path, StringList& argv, StringList&
     as->init_break(image.brk);
     StackLayout stack = TRY(build_stack(*as, image, argv, envp, path));
 
+    char* exe = static_cast<char*>(heap::alloc(sizeof(p->exe)));
+    if (!exe)
+        return Error::from_errno(ENOMEM);
+    executable_path(p, file_path, exe, sizeof(p->exe));
+
     // The point of no return: everything below succeeds.
     release_vfork_parent(p);
     close_files_on_exec(p);
@@ -287,7 +292,7 @@ ErrorOr<void> execve(Process* p, const char* path, StringList& argv, StringList&
     {
         SpinlockGuard guard(table_lock());
         strlcpy(p->comm, basename(file_path), sizeof(p->comm));
-        strlcpy(p->exe, file_path, sizeof(p->exe));
+        strlcpy(p->exe, exe, sizeof(p->exe));
         p->arg_start = stack.arg_start;
         p->arg_end = stack.arg_end;
         p->env_start = stack.env_start;
@@ -296,6 +301,7 @@ ErrorOr<void> execve(Process* p, const char* path, StringList& argv, StringList&
         p->end_code = image.end_code;
         p->start_stack = stack.sp;
     }
+    heap::free(exe);
     thread::set_name(t, p->comm);
     {
         u64 flags = arch::irq_save();

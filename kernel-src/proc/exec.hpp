@@ -35,6 +35,9 @@ ErrorOr<void> copy_string_array(UserAddr array, StringList& out, size_t& total);
 // EACCES (not a regular file, no execute permission), ... The file-system
 // glue implements it (fs/exec_open.cpp).
 ErrorOr<RefPtr<PageSource>> open_executable(Process* p, const char* path);
+// The absolute path of `path` for /proc/PID/exe (the path itself when it
+// cannot be resolved).
+void executable_path(Process* p, const char* path, char* out, size_t size);
 
 // Replaces p's program (p is the current process, or a process whose only
 // thread has never run, for init). On success the thread's user frame

@@ -12,7 +12,9 @@
 #include <proc/timer.hpp>
 #include <proc/wait_queue.hpp>
 
+namespace fs {
 struct FsContext;
+}
 namespace tty {
 class Tty;
 }
@@ -37,12 +39,12 @@ struct Process {
     i32 pgid = 0;
     i32 sid = 0;
     char comm[16] = {};
-    char exe[128] = {};                  // path of the running program (/proc/PID/exe)
+    char exe[256] = {};                  // absolute path of the running program (/proc/PID/exe)
     u32 uid = 0, gid = 0;
 
     Thread* thread = nullptr;            // the one thread (nullptr once it exited)
     RefPtr<vm::AddressSpace> aspace;
-    FsContext* fs = nullptr;             // files, cwd, umask (fs/fs_context.hpp)
+    fs::FsContext* fs = nullptr;         // files, cwd, umask (fs/fs_context.hpp)
     tty::Tty* ctty = nullptr;            // controlling terminal (inherited; setsid drops it)
 
     ProcessState state = ProcessState::Alive;

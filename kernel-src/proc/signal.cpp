@@ -55,8 +55,18 @@ constexpr SignalName NAMES[32] = {
 
 // Posts a signal to the thread (no permission checks). Caller makes sure
 // the thread stays alive (table lock or the thread itself).
-void post(Thread* t, i32 sig)
+void post(Thread* t, i32 sig, const SigInfo& info)
 {
+    {
+        SpinlockGuard guard(t->sched_lock);
+        Thread::SignalOrigin& o = t->sig_origin[sig - 1];
+        o.code = info.code;
+        o.pid = sig == SIGCHLD ? info.child.pid : info.kill.pid;
+        o.uid = sig == SIGCHLD ? info.child.uid : info.kill.uid;
+        o.status = sig == SIGCHLD ? info.child.status : 0;
+        o.addr = 0;
+        o.fault = false;
+    }
     t->sig_pending.fetch_or(sigbit(sig), __ATOMIC_RELEASE);
     sched::kick_for_signal(t);
 }
@@ -118,7 +128,7 @@ Default default_action(i32 sig)
     }
 }
 
-void send(Process* p, i32 sig, const SigInfo&)
+void send(Process* p, i32 sig, const SigInfo& info)
 {
     Thread* t = p->thread;
     if (!t || p->state != ProcessState::Alive)
@@ -148,7 +158,7 @@ void send(Process* p, i32 sig, const SigInfo&)
         if (sig == SIGCONT && a.handler == SIG_DFL)
             return;
     }
-    post(t, sig);
+    post(t, sig, info);
 }
 
 void send_fault(i32 sig, i32 code, u64 address)
@@ -164,8 +174,10 @@ void send_fault(i32 sig, i32 code, u64 address)
             t->sig_blocked &= ~sigbit(sig);
         }
     }
-    t->fault_code = code;
-    t->fault_address = address;
+    {
+        SpinlockGuard guard(t->sched_lock);
+        t->sig_origin[sig - 1] = { code, 0, 0, 0, address, true };
+    }
     t->sig_pending.fetch_or(sigbit(sig));
 }
 
@@ -249,6 +261,11 @@ void deliver(TrapFrame& frame)
     i32 sig = (deliverable & sigbit(SIGKILL)) ? SIGKILL : __builtin_ctzll(deliverable) + 1;
     t->sig_pending.fetch_and(~sigbit(sig));
 
+    Thread::SignalOrigin origin;
+    {
+        SpinlockGuard guard(t->sched_lock);
+        origin = t->sig_origin[sig - 1];
+    }
     KernelSigaction action;
     {
         SpinlockGuard guard(p->handlers.lock);
@@ -286,9 +303,9 @@ void deliver(TrapFrame& frame)
         }
         // Faults get one line on the console (Linux prints a similar
         // "segfault at ..." line); signals sent by others do not.
-        if (t->fault_code) {
+        if (origin.fault) {
             log_info("%s[%d]: killed by %s (%s) at rip 0x%lx, address 0x%lx", p->comm, p->pid, name(sig),
-                     description(sig), arch::instruction_pointer(frame), t->fault_address);
+                     description(sig), arch::instruction_pointer(frame), origin.addr);
         }
         proc::exit_process(sig); // no core dumps: RLIMIT_CORE is 0
     }
@@ -302,12 +319,17 @@ void deliver(TrapFrame& frame)
     }
     SigInfo info {};
     info.signo = sig;
-    info.code = SI_USER;
-    if (t->fault_code && (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP)) {
-        info.code = t->fault_code;
-        info.fault.addr = t->fault_address;
+    info.code = origin.code;
+    if (origin.fault) {
+        info.fault.addr = origin.addr;
+    } else if (sig == SIGCHLD) {
+        info.child.pid = origin.pid;
+        info.child.uid = origin.uid;
+        info.child.status = origin.status;
+    } else {
+        info.kill.pid = origin.pid;
+        info.kill.uid = origin.uid;
     }
-    t->fault_code = 0;
     u64 old_mask = t->sig_restore_mask ? t->sig_saved_mask : t->sig_blocked;
     t->sig_restore_mask = false;
     if (!arch::push_signal_frame(frame, *t, sig, info, action, old_mask)) {

@@ -71,8 +71,17 @@ struct Thread {
     u64 sig_blocked = 0;
     u64 sig_saved_mask = 0;          // restored after rt_sigsuspend's handler
     bool sig_restore_mask = false;
-    i32 fault_code = 0;              // si_code of a pending fault signal (0: none)
-    u64 fault_address = 0;           // its si_addr
+    // What siginfo says about each pending signal (standard signals do not
+    // queue: the last sender's).
+    struct SignalOrigin {
+        i32 code;
+        i32 pid;    // sender (kill) or child (SIGCHLD)
+        u32 uid;
+        i32 status; // SIGCHLD: exit code or signal
+        u64 addr;   // faults
+        bool fault; // raised by an exception (logged if fatal)
+    };
+    SignalOrigin sig_origin[64] = {};
 
     // Kernel threads: the function and its argument.
     void (*entry)(void*) = nullptr;

@@ -8,6 +8,7 @@
 #include <proc/exec.hpp>
 #include <proc/process.hpp>
 #include <proc/sched.hpp>
+#include <fs/fs_context.hpp>
 #include <syscalls.hpp>
 
 namespace {
@@ -286,6 +287,13 @@ ErrorOr<i64> sys_prlimit64(i32 pid, i32 resource, UserAddr new_limit, UserAddr o
         old = { limit.cur, limit.max };
         if (new_limit)
             limit = { fresh.cur, fresh.max };
+    }
+    if (new_limit && resource == RLIMIT_NOFILE) {
+        // The descriptor table enforces it (EMFILE). Only our own table:
+        // another process's is not ours to touch without its lock order.
+        Process* me = self();
+        if (pid == 0 || pid == me->pid)
+            TRY(me->fs->fds.set_limit(static_cast<u32>(min<u64>(fresh.cur, fs::FdTable::MAX_LIMIT))));
     }
     if (old_limit)
         TRY(copy_to_user(old_limit, &old, sizeof(old)));

@@ -237,6 +237,42 @@ void pages_come_back(KTest& t)
     KEXPECT_EQ(t, pmm::stats().free_pages + heap_after.pages_held, before + heap_before.pages_held);
 }
 
+void real_programs_give_everything_back(KTest& t)
+{
+    // /bin/true from the initrd: files, file-backed pages, an FsContext.
+    const char* argv[] = { "/bin/true", nullptr };
+    auto round = [&](int n) {
+        for (int i = 0; i < n; i++) {
+            auto pid = proc::spawn("/bin/true", argv, nullptr);
+            if (pid.is_error()) {
+                t.skip("no /bin/true in the initrd");
+                return false;
+            }
+            proc::wait_spawned(pid.value());
+        }
+        sched::sleep_ns(20 * 1000000ull, false);
+        return true;
+    };
+    if (!round(5))
+        return;
+    u64 free_before = pmm::stats().free_pages;
+    heap::Stats heap_before = heap::stats();
+    u64 tables = accounting::page_tables.pages(), anon = accounting::anon.pages();
+    round(100);
+    heap::Stats heap_mid = heap::stats();
+    u64 free_mid = pmm::stats().free_pages;
+    round(100);
+    heap::Stats heap_after = heap::stats();
+    u64 free_after = pmm::stats().free_pages;
+    t.note("free %lu -> %lu -> %lu; heap bytes %lu -> %lu -> %lu, pages %lu -> %lu -> %lu", free_before, free_mid,
+           free_after, heap_before.bytes_in_use, heap_mid.bytes_in_use, heap_after.bytes_in_use, heap_before.pages_held,
+           heap_mid.pages_held, heap_after.pages_held);
+    KEXPECT_EQ(t, accounting::page_tables.pages(), tables);
+    KEXPECT_EQ(t, accounting::anon.pages(), anon);
+    KEXPECT_EQ(t, heap_after.bytes_in_use, heap_before.bytes_in_use);
+    KEXPECT_EQ(t, free_after + heap_after.pages_held, free_before + heap_before.pages_held);
+}
+
 void elf_loader_rejects_bad_files(KTest& t)
 {
     const u8 code[] = { EXIT_WITH(0) };
@@ -341,4 +377,5 @@ KTEST_SUITE(process, KTEST_CASE(exit_status), KTEST_CASE(argc_from_the_initial_s
             KTEST_CASE(getpid_and_int80), KTEST_CASE(unknown_syscall_is_enosys), KTEST_CASE(bad_pointer_is_efault),
             KTEST_CASE(faults_kill_only_the_process), KTEST_CASE(stack_overflow_hits_the_guard),
             KTEST_CASE(data_and_bss), KTEST_CASE(fork_wait_and_copy_on_write), KTEST_CASE(pages_come_back),
-            KTEST_CASE(elf_loader_rejects_bad_files), KTEST_CASE(runs_on_every_cpu));
+            KTEST_CASE(elf_loader_rejects_bad_files), KTEST_CASE(runs_on_every_cpu),
+            KTEST_CASE(real_programs_give_everything_back));

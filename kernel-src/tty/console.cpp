@@ -17,6 +17,7 @@ Tty& console() { return s_console; }
 
 void init()
 {
+    register_devices();
     serial::enable_input_interrupt(on_input);
     bool keyboard = ps2_keyboard::init(on_input);
     log_info("tty: console on COM1 (interrupt-driven input)%s and the VGA screen",

@@ -3,6 +3,7 @@
 // Locking: m_lock (a spinlock: input comes from interrupt handlers) guards
 // the buffers, termios, window size, session and foreground group. It is
 // never held while signals are sent or user memory is touched.
+#include <fs/poll.hpp>
 #include <kernel/log.hpp>
 #include <kernel/time.hpp>
 #include <lib/string.hpp>
@@ -108,6 +109,7 @@ void Tty::receive(const char* bytes, size_t n)
     for (u32 i = 0; i < pending.count; i++)
         (void)signal::send_to_group(pending.pgrp[i], pending.sig[i]);
     m_readers.wake_all();
+    fs::poll_notify();
 }
 
 // One input byte: a signal character, or the line discipline.

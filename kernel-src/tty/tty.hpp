@@ -105,7 +105,9 @@ private:
 // The console terminal (/dev/console, /dev/tty0, /dev/ttyS0): COM1 and the
 // PS/2 keyboard in, COM1 and the VGA screen out.
 Tty& console();
-// Turns on interrupt-driven input from COM1 and the keyboard.
+// Turns on interrupt-driven input from COM1 and the keyboard, and registers
+// the terminal devices (/dev/console, /dev/tty, /dev/tty0, /dev/ttyS0).
 void init();
+void register_devices();
 
 } // namespace tty

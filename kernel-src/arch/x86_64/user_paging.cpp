@@ -11,6 +11,9 @@
 namespace arch::pt {
 namespace {
 constexpr u64 P = 1ull << 0, RW = 1ull << 1, US = 1ull << 2, PS = 1ull << 7, NX = 1ull << 63;
+// Bits 9-11 of a leaf are the software's (Intel SDM vol. 3A, table 4-19):
+// bit 9 marks a page kept under PROT_NONE.
+constexpr u64 PROTNONE = 1ull << 9;
 constexpr u64 ADDR = 0x000FFFFFFFFFF000ull;
 
 u64* table(PhysAddr p) { return phys_to_ptr<u64>(p & ADDR); }
@@ -79,6 +82,14 @@ Entry make(PhysAddr page, bool writable, bool executable)
 }
 
 bool present(Entry e) { return e & P; }
+bool holds_page(Entry e) { return e & (P | PROTNONE); }
+Entry make_inaccessible(Entry e) { return (e & ~(P | RW)) | PROTNONE; }
+Entry make_accessible(Entry e, bool executable)
+{
+    if (!(e & PROTNONE))
+        return e;
+    return with_executable((e & ~(PROTNONE | RW)) | P, executable);
+}
 bool writable(Entry e) { return e & RW; }
 PhysAddr page_of(Entry e) { return e & ADDR; }
 Entry with_writable(Entry e, bool w) { return w ? (e | RW) : (e & ~RW); }
