@@ -53,9 +53,6 @@ u64 measure_timestamp_hz();
 // when there is no such device.
 [[noreturn]] void exit_emulator(u8 code);
 
-// A random number from the CPU's generator (RDSEED, else RDRAND); false
-// when it has none or it is exhausted.
-bool hardware_random(u64* out);
 // The CPU feature word user programs get as AT_HWCAP.
 u64 user_hwcap();
 

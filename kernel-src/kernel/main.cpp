@@ -22,7 +22,6 @@
 #include <proc/process.hpp>
 #include <proc/sched.hpp>
 #include <tty/tty.hpp>
-#include <kernel/entropy.hpp>
 #include <mm/page_ref.hpp>
 #include <syscall/dispatch.hpp>
 
@@ -128,7 +127,6 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 boot_info_phys)
     log_info("heap: ready, up to %lu MiB; %lu global constructors run", config::kernel_heap_size / MiB,
              constructors);
 
-    entropy::init();
     syscall::init();
     acpi::init();
     arch::start_timer(config::timer_hz);

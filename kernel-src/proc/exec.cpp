@@ -3,7 +3,7 @@
 // fs/binfmt_elf.c create_elf_tables), and the switch to the new image.
 #include <arch/arch.hpp>
 #include <arch/user.hpp>
-#include <kernel/entropy.hpp>
+#include <kernel/crng.hpp>
 #include <kernel/log.hpp>
 #include <kernel/percpu.hpp>
 #include <kernel/time.hpp>
@@ -124,7 +124,7 @@ ErrorOr<StackLayout> build_stack(vm::AddressSpace& as, const elf::Image& image, 
     u64 execfn_addr = cursor;
     memcpy(at(cursor), execfn, execfn_len);
     memcpy(at(platform), "x86_64", 7);
-    u64 r[2] = { entropy::next_u64(), entropy::next_u64() };
+    u64 r[2] = { crng::next_u64(), crng::next_u64() };
     memcpy(at(random), r, 16);
 
     const u64 aux[][2] = {

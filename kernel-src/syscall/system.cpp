@@ -2,7 +2,7 @@
 // getcpu, sched_getaffinity, getrusage, times, personality.
 #include <arch/arch.hpp>
 #include <config.hpp>
-#include <kernel/entropy.hpp>
+#include <kernel/crng.hpp>
 #include <kernel/exit_codes.hpp>
 #include <kernel/log.hpp>
 #include <kernel/percpu.hpp>
@@ -104,7 +104,7 @@ ErrorOr<i64> sys_getrandom(UserAddr buf, u64 length, u32 flags)
     u64 done = 0;
     while (done < length) {
         size_t n = static_cast<size_t>(min<u64>(sizeof(chunk), length - done));
-        entropy::fill(chunk, n);
+        crng::fill(chunk, n);
         auto copied = copy_to_user(buf + done, chunk, n);
         if (copied.is_error())
             return done ? ErrorOr<i64>(static_cast<i64>(done)) : ErrorOr<i64>(copied.release_error());

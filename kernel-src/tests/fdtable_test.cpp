@@ -3,6 +3,9 @@
 // close_on_exec, close_range, and installs/closes from every CPU at once.
 #include <fs/anon.hpp>
 #include <fs/fd_table.hpp>
+#include <kernel/time.hpp>
+#include <proc/sched.hpp>
+#include <proc/wait_queue.hpp>
 #include <kernel/smp.hpp>
 #include <tests/fs_test_util.hpp>
 
@@ -146,6 +149,8 @@ struct Hammer {
     FdTable* fds;
     OpenFile* file;
     Atomic<u32> failures;
+    Atomic<u32> running;
+    WaitQueue done;
 };
 
 void hammer_table(void* arg)
@@ -163,18 +168,28 @@ void hammer_table(void* arg)
         if (h->fds->close(fd.value()).is_error())
             h->failures.fetch_add(1);
     }
+    if (h->running.fetch_sub(1) == 1)
+        h->done.wake_all();
 }
 
-// Every CPU works on one table at once. There are no threads yet, so this
-// runs from cross-CPU calls (interrupt context); once the scheduler makes
-// Mutex sleep, this case must move to kernel threads.
+// A thread on every CPU works on one table at once (the table's Mutex
+// sleeps, so the workers are threads, pinned one per CPU).
 void concurrent_install_and_close(KTest& t)
 {
     FdTable fds;
     RefPtr<OpenFile> f = open_null();
     KASSERT_TRUE(t, f);
-    Hammer h { &fds, f.ptr(), 0 };
-    smp::call_on_all(hammer_table, &h);
+    Hammer h { &fds, f.ptr(), 0, 0, {} };
+    u32 cpus = smp::online_count();
+    for (u32 cpu = 0; cpu < cpus; cpu++) {
+        auto worker = thread::create_kernel("t-fdtable", hammer_table, &h);
+        KASSERT_TRUE(t, !worker.is_error());
+        worker.value()->affinity = static_cast<i32>(cpu);
+        h.running.fetch_add(1);
+        sched::start(worker.value());
+    }
+    KASSERT_TRUE(t, !h.done.wait_until([&h] { return h.running.load() == 0; }, false,
+                                      ::time::since_boot_ns() + 60 * 1000000000ull).is_error());
     KEXPECT_EQ(t, h.failures.load(), 0u);
     KEXPECT_EQ(t, fds.open_count(), 0u);
     KEXPECT_EQ(t, f->ref_count(), 1u);

@@ -218,24 +218,6 @@ void flush_tlb_page(u64 virt) { x86::invlpg(virt); }
 
 bool under_hypervisor() { return x86::cpuid(1).ecx & (1u << 31); }
 
-bool hardware_random(u64* out)
-{
-    bool rdseed = x86::cpuid(7).ebx & (1u << 18);
-    bool rdrand = x86::cpuid(1).ecx & (1u << 30);
-    for (int tries = 0; tries < 10; tries++) {
-        u8 ok = 0;
-        if (rdseed)
-            asm volatile("rdseed %0; setc %1" : "=r"(*out), "=qm"(ok));
-        else if (rdrand)
-            asm volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
-        else
-            return false;
-        if (ok)
-            return true;
-    }
-    return false;
-}
-
 // Linux reports CPUID.1:EDX as AT_HWCAP on x86.
 u64 user_hwcap() { return x86::cpuid(1).edx; }
 
