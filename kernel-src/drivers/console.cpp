@@ -73,8 +73,10 @@ void write_terminal(const char* text, size_t length)
 void write_line(const char* text, size_t length, Color color)
 {
     auto emit = [&] {
+        // Mid-line (a program wrote a partial line): "\n+" marks the newline
+        // as the kernel's (DESIGN.md, "Lines at column 0").
         if (s_mid_line)
-            write_unlocked("\n", 1, Color::Normal);
+            write_unlocked("\n+", 2, Color::Normal);
         write_unlocked(text, length, color);
         write_unlocked("\n", 1, color);
     };
@@ -84,6 +86,12 @@ void write_line(const char* text, size_t length, Color color)
     }
     SpinlockGuard guard(s_lock);
     emit();
+}
+
+void start_line()
+{
+    if (s_mid_line)
+        write_unlocked("\n", 1, Color::Normal);
 }
 
 void enter_panic_mode() { __atomic_store_n(&s_panic_mode, true, __ATOMIC_SEQ_CST); }

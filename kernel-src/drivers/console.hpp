@@ -16,6 +16,9 @@ void write_terminal(const char* text, size_t length);
 // newline first when the output stopped mid-line (user programs write
 // partial lines), so kernel lines never glue onto other text.
 void write_line(const char* text, size_t length, Color color);
+// A plain newline if the output stopped mid-line (crash reports start on a
+// line of their own). Lock-free: for the panic path.
+void start_line();
 // After a panic: writes no longer take the lock (its holder may be the CPU
 // that crashed), so the report always gets out.
 void enter_panic_mode();

@@ -21,6 +21,7 @@ void panic_begin()
         arch::stop_cpu();
     arch::stop_other_cpus();
     console::enter_panic_mode();
+    console::start_line();
 }
 
 void print_backtrace(u64 rip, u64 rbp)

@@ -88,6 +88,25 @@ void quote_user_string(UserAddr addr, char* out, size_t size)
     out[o] = 0;
 }
 
+// One trace line (DESIGN.md's grammar); result nullptr prints "?".
+void print_trace(u64 nr, const i64* result, const u64* args, u8 arg_count, const syscall_table::Entry* entry,
+                 char (*strings)[80])
+{
+    char line[640];
+    size_t o = format(line, sizeof(line), "strace: %d %lu = ", proc::current_pid(), nr);
+    if (result)
+        o += format(line + o, sizeof(line) - o, "%ld", *result);
+    else
+        o += format(line + o, sizeof(line) - o, "?");
+    for (u8 i = 0; i < arg_count && o < sizeof(line); i++) {
+        if (entry && (entry->string_args & (1u << i)))
+            o += format(line + o, sizeof(line) - o, " %s", strings[i]);
+        else
+            o += format(line + o, sizeof(line) - o, " 0x%lx", args[i]);
+    }
+    kprint_line(line);
+}
+
 } // namespace
 
 void init()
@@ -115,6 +134,9 @@ void handle(TrapFrame& frame)
         }
     }
 
+    // exit and exit_group do not return: their trace line comes first.
+    if (s_trace && (nr == 60 || nr == 231))
+        print_trace(nr, nullptr, args, arg_count, entry, strings);
     i64 result;
     if (entry && entry->call) {
         result = entry->call(frame, args);
@@ -124,17 +146,8 @@ void handle(TrapFrame& frame)
     }
     arch::set_syscall_result(frame, result);
 
-    if (s_trace) {
-        char line[512];
-        size_t o = format(line, sizeof(line), "strace: %d %lu = %ld", proc::current_pid(), nr, result);
-        for (u8 i = 0; i < arg_count && o < sizeof(line); i++) {
-            if (entry && (entry->string_args & (1u << i)))
-                o += format(line + o, sizeof(line) - o, " %s", strings[i]);
-            else
-                o += format(line + o, sizeof(line) - o, " 0x%lx", args[i]);
-        }
-        kprint_line(line);
-    }
+    if (s_trace)
+        print_trace(nr, &result, args, arg_count, entry, strings);
 }
 
 } // namespace syscall
