@@ -23,6 +23,7 @@
 #include <proc/sched.hpp>
 #include <tty/tty.hpp>
 #include <mm/page_ref.hpp>
+#include <mm/stack_area.hpp>
 #include <syscall/dispatch.hpp>
 
 size_t run_global_constructors();
@@ -122,6 +123,8 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 boot_info_phys)
     vmm::init(boot);
     page_ref::init();
     size_t constructors = run_global_constructors();
+    // Stacks for every process there may be, kernel threads and idle CPUs.
+    stack_area::init(proc::process_limit() + 256);
     // From here on the boot flow is CPU 0's idle thread.
     sched::init_this_cpu();
     log_info("heap: ready, up to %lu MiB; %lu global constructors run", config::kernel_heap_size / MiB,

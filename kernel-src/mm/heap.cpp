@@ -36,11 +36,12 @@ static_assert(sizeof(PageHeader) <= HEADER_SIZE);
 struct SizeClass {
     Spinlock lock;
     PageHeader* partial; // slabs with at least one free object
+    PageHeader* empty_kept; // an empty slab kept for reuse (counted as free memory)
 };
 
 SizeClass s_classes[CLASS_COUNT];
 Spinlock s_stats_lock;
-Stats s_stats { 0, 0, config::kernel_heap_size, 0, 0 };
+Stats s_stats { 0, 0, config::kernel_heap_size, 0, 0, 0 };
 
 PageHeader* header_of(void* ptr) { return reinterpret_cast<PageHeader*>(align_down(reinterpret_cast<u64>(ptr), PAGE_SIZE)); }
 
@@ -132,6 +133,11 @@ void* alloc_small(u32 class_index)
             return nullptr;
         push(c, slab);
     }
+    if (slab == c.empty_kept) {
+        c.empty_kept = nullptr;
+        SpinlockGuard stats(s_stats_lock);
+        s_stats.empty_slab_pages--;
+    }
     FreeObject* obj = slab->free_list;
     slab->free_list = obj->next;
     slab->in_use++;
@@ -164,6 +170,10 @@ void free_small(PageHeader* slab, void* ptr)
             unlink(c, slab);
             slab->magic = 0;
             release = true;
+        } else if (slab->in_use == 0) {
+            c.empty_kept = slab;
+            SpinlockGuard stats(s_stats_lock);
+            s_stats.empty_slab_pages++;
         }
     }
     if (release)
@@ -260,6 +270,28 @@ size_t block_size(void* ptr)
     if (h->magic == SLAB_MAGIC)
         return CLASS_SIZES[h->size_class];
     return h->magic == LARGE_MAGIC ? h->size : 0;
+}
+
+u64 release_empty_slabs()
+{
+    u64 released = 0;
+    for (SizeClass& c : s_classes) {
+        PageHeader* slab = nullptr;
+        {
+            SpinlockGuard guard(c.lock);
+            slab = c.empty_kept;
+            if (!slab || slab->in_use != 0)
+                continue;
+            c.empty_kept = nullptr;
+            unlink(c, slab);
+            slab->magic = 0;
+            SpinlockGuard stats(s_stats_lock);
+            s_stats.empty_slab_pages--;
+        }
+        give_pages(slab, 1);
+        released++;
+    }
+    return released;
 }
 
 Stats stats()

@@ -23,7 +23,11 @@ struct Stats {
     u64 cap_bytes;
     u64 allocations;
     u64 frees;
+    u64 empty_slab_pages;  // of pages_held: empty slabs kept for reuse (at most one per size class)
 };
 Stats stats();
+// Gives the kept empty slabs back to the PMM (when memory runs short);
+// returns how many pages.
+u64 release_empty_slabs();
 
 } // namespace heap

@@ -6,7 +6,11 @@
 constexpr u64 DIRECT_MAP_BASE = 0xFFFF800000000000;
 // Kernel-owned dynamic mappings (vmm tests, MMIO windows).
 constexpr u64 KERNEL_MAPPING_BASE = 0xFFFFC00000000000;
-constexpr u64 KERNEL_MAPPING_SIZE = 1ull << 40;
+constexpr u64 KERNEL_MAPPING_SIZE = 1ull << 39;
+// Kernel stacks: fixed slots (a guard page and the stack) whose page tables
+// exist from boot (mm/stack_area.hpp).
+constexpr u64 KERNEL_STACK_AREA = KERNEL_MAPPING_BASE + KERNEL_MAPPING_SIZE;
+constexpr u64 KERNEL_STACK_AREA_SIZE = 1ull << 39;
 // The kernel image, linked at this base + its physical address.
 constexpr u64 KERNEL_VMA = 0xFFFFFFFF80000000;
 constexpr u64 PAGE_SIZE = 4096;

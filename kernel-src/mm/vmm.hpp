@@ -53,6 +53,10 @@ void release_kernel_range(VirtAddr start, u64 size);
 // Maps a device's registers uncached and returns their virtual address.
 ErrorOr<void*> map_mmio(PhysAddr phys, u64 size);
 
+// Creates the page tables that map [start, start+size) in 4 KiB pages, so
+// that later map_page calls there never allocate a table. ENOMEM.
+ErrorOr<void> prepare_tables(AddressSpace& as, VirtAddr start, u64 size);
+
 // Bytes covered by the direct map.
 u64 direct_map_size();
 bool nx_supported();

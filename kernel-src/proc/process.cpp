@@ -54,6 +54,17 @@ ErrorOr<i32> allocate_pid()
 
 void free_pid(i32 pid) { s_pid_bitmap[pid / 64] &= ~(1ull << (pid % 64)); }
 
+// A zombie's thread may still be finishing its last switch on another CPU:
+// its stack is freed then (microseconds). Wait for it before the process
+// object goes, so a reaped child has given back everything.
+void wait_thread_released(Process* p)
+{
+    while (!p->thread_released.load(__ATOMIC_ACQUIRE))
+        arch::cpu_relax();
+}
+
+} // namespace
+
 u32 process_limit()
 {
     if (!s_process_limit) {
@@ -63,6 +74,8 @@ u32 process_limit()
     }
     return s_process_limit;
 }
+
+namespace {
 
 void default_limits(Process* p)
 {
@@ -302,6 +315,7 @@ i32 wait_spawned(i32 pid)
                 return false;
             status = p->wait_status;
             destroy_locked(p);
+            wait_thread_released(p);
             delete p;
             return true;
         },
@@ -452,6 +466,7 @@ void exit_process(i32 status)
                 s_table.remove(*child);
                 free_pid(child->pid);
                 s_count--;
+                wait_thread_released(child);
                 delete child;
             }
         }
@@ -484,6 +499,7 @@ void exit_process(i32 status)
         if (reap_now) {
             destroy_locked(p);
         } else {
+            t->released_flag = &p->thread_released;
             p->state = ProcessState::Zombie;
             if (parent)
                 parent->child_event.wake_all();
@@ -545,8 +561,10 @@ ErrorOr<i64> wait(i32 pid, UserAddr status_addr, i32 options, UserAddr rusage)
             }
         }
         if (found_pid) {
-            if (reaped)
+            if (reaped) {
+                wait_thread_released(reaped);
                 delete reaped;
+            }
             if (status_addr)
                 TRY(put_user<i32>(status_addr, report));
             fill_rusage(rusage, child_user, child_system);

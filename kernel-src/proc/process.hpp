@@ -48,6 +48,10 @@ struct Process {
     tty::Tty* ctty = nullptr;            // controlling terminal (inherited; setsid drops it)
 
     ProcessState state = ProcessState::Alive;
+    // A zombie's thread is gone (its stack freed): set by the scheduler once
+    // the thread is off its CPU, awaited by whoever reaps the zombie, so a
+    // successful wait means every page of the child is back.
+    Atomic<bool> thread_released { false };
     i32 wait_status = 0;                 // Linux wait status, set when it becomes a zombie
     bool stopped = false;                // job-control stopped (reported once to wait)
     bool stop_reported = true;
@@ -133,8 +137,10 @@ i32 wait_spawned(i32 pid);
 // Process groups: for kill(-pgrp), setpgid, the TTY.
 bool process_group_exists(i32 pgid);
 
-// Number of processes (zombies included).
+// Number of processes (zombies included), and the most there may be (about
+// one per 64 pages of RAM, as Linux sizes threads-max).
 u32 count();
+u32 process_limit();
 
 // The RLIMIT_NOFILE current limit of the calling process (1024 for kernel threads).
 u64 file_limit();

@@ -145,8 +145,12 @@ void finish_switch()
     bool dead = prev->state.load() == ThreadState::Dead;
     prev->on_cpu.store(0, __ATOMIC_RELEASE);
     rq.lock.unlock();
-    if (dead)
+    if (dead) {
+        Atomic<bool>* released = prev->released_flag;
         thread::destroy(prev);
+        if (released)
+            released->store(true, __ATOMIC_RELEASE);
+    }
 }
 
 void kernel_thread_entry(void* arg)

@@ -1,14 +1,12 @@
-// Thread objects and their kernel stacks. A stack is 16 KiB of pages mapped
-// in the kernel mapping window with an unmapped guard page below, so an
-// overflow faults (and is reported on the double-fault stack) instead of
-// overwriting whatever lies below.
+// Thread objects and their kernel stacks (16 KiB in a slot of the stack
+// area, an unmapped guard page below: mm/stack_area.hpp).
 #include <arch/arch.hpp>
 #include <kernel/log.hpp>
 #include <lib/new.hpp>
 #include <lib/string.hpp>
 #include <mm/accounting.hpp>
 #include <mm/heap.hpp>
-#include <mm/kernel_vm.hpp>
+#include <mm/stack_area.hpp>
 #include <mm/pmm.hpp>
 #include <mm/vmm.hpp>
 #include <proc/sched.hpp>
@@ -17,36 +15,11 @@
 namespace thread {
 namespace {
 constexpr u64 STACK_PAGES = STACK_SIZE / PAGE_SIZE;
-
-void free_stack_pages(VirtAddr base, u64 mapped)
-{
-    for (u64 i = 0; i < mapped; i++) {
-        VirtAddr v = base + i * PAGE_SIZE;
-        auto tr = vmm::translate(vmm::kernel_space(), v);
-        if (tr.is_error())
-            continue;
-        (void)vmm::unmap_page_local(vmm::kernel_space(), v);
-        pmm::free_page(tr.value().phys);
-    }
-}
+static_assert(STACK_SIZE == stack_area::STACK_SIZE);
 
 ErrorOr<void> allocate_stack(Thread* t)
 {
-    VirtAddr base = TRY(kernel_vm::reserve(STACK_SIZE, PAGE_SIZE, true));
-    for (u64 i = 0; i < STACK_PAGES; i++) {
-        auto page = pmm::alloc_page();
-        ErrorOr<void> mapped = page.is_error() ? ErrorOr<void>(page.error())
-                                               : vmm::map_page(vmm::kernel_space(), base + i * PAGE_SIZE, page.value(),
-                                                               vmm::Write | vmm::Global);
-        if (mapped.is_error()) {
-            if (!page.is_error())
-                pmm::free_page(page.value());
-            free_stack_pages(base, i);
-            vmm::flush_kernel_range_everywhere(base, STACK_SIZE);
-            kernel_vm::release(base, STACK_SIZE, true);
-            return mapped.release_error();
-        }
-    }
+    VirtAddr base = TRY(stack_area::allocate());
     t->stack_base = base;
     t->stack_top = base + STACK_SIZE;
     accounting::kernel_stacks.add(STACK_PAGES);
@@ -98,10 +71,7 @@ ErrorOr<Thread*> create_user(Process* process, const char* name)
 void destroy(Thread* t)
 {
     if (t->stack_owned && t->stack_base) {
-        free_stack_pages(t->stack_base, STACK_PAGES);
-        // One shootdown for the whole stack (other CPUs may have cached it).
-        vmm::flush_kernel_range_everywhere(t->stack_base, STACK_SIZE);
-        kernel_vm::release(t->stack_base, STACK_SIZE, true);
+        stack_area::release(t->stack_base);
         accounting::kernel_stacks.sub(STACK_PAGES);
     }
     heap::free(t->fpu_area);

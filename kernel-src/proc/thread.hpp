@@ -88,6 +88,7 @@ struct Thread {
     void* entry_arg = nullptr;
 
     UserAddr clear_child_tid = 0;    // set_tid_address / CLONE_CHILD_CLEARTID
+    Atomic<bool>* released_flag = nullptr; // set once the dead thread is freed (its zombie process waits)
     ListNode process_node;           // the process's thread list
     bool is_idle = false;
 

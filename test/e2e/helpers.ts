@@ -47,6 +47,8 @@ export async function runCli(t: Test, args: string[], env: Record<string, string
     stdin: 'ignore',
     env: { ...env, OSKIT_TEST_TAG: tag, NO_COLOR: '1' },
     timeout: 600_000,
+    // Exact output: a program's last newline is part of what it printed.
+    stripFinalNewline: false,
   });
   t.same(qemuWithTag(tag), [], `no QEMU left behind by oskit ${args.join(' ')}`);
   return result;

@@ -126,13 +126,16 @@ void describe_selector_error(u64 error, char* out, size_t size)
 // becomes the signal Linux sends for it (arch/x86/kernel/traps.c).
 static void handle_user_exception(InterruptFrame& f)
 {
+    // CR2 first, with interrupts still off: another thread's page fault
+    // (after a switch) would overwrite it.
+    u64 cr2 = f.vector == 14 ? read_cr2() : 0;
     // Interrupts on while handling: resolving a fault may sleep.
     arch::irq_enable();
     i32 sig = SIGSEGV, code = SI_KERNEL;
     u64 address = 0;
     switch (f.vector) {
     case 14: {
-        address = read_cr2();
+        address = cr2;
         bool write = f.error_code & 2, exec = f.error_code & 16;
         if (address < uaccess::USER_SPACE_END) {
             vm::FaultResult r = proc::handle_page_fault(address, write, exec, true);

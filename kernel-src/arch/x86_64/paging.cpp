@@ -168,6 +168,14 @@ void init(const BootInfo& boot)
 
 AddressSpace& kernel_space() { return s_kernel; }
 
+ErrorOr<void> prepare_tables(AddressSpace& as, VirtAddr start, u64 size)
+{
+    SpinlockGuard guard(s_lock);
+    for (VirtAddr v = align_down(start, HUGE_PAGE_SIZE); v < start + size; v += HUGE_PAGE_SIZE)
+        TRY(walk_create(as.root, v, 0));
+    return {};
+}
+
 ErrorOr<void> map_page(AddressSpace& as, VirtAddr virt, PhysAddr phys, u64 flags)
 {
     return map_at_level(as, virt, phys, flags, 0);

@@ -269,9 +269,10 @@ void gather_meminfo(MemInfo& m)
     heap::Stats h = heap::stats();
     u64 shmem = accounting::shmem.pages();
     m.total = p.managed_pages;
-    m.free = p.free_pages;
-    // Nothing is reclaimable yet (no page cache beyond tmpfs, which stays).
-    m.available = p.free_pages;
+    // The heap's kept empty slabs are free memory it hands back on demand
+    // (pmm asks for them before it fails): count them as free, not as Slab.
+    m.free = p.free_pages + h.empty_slab_pages;
+    m.available = m.free;
     m.cached = shmem;
     m.shmem = shmem;
     m.anon_pages = accounting::anon.pages();
@@ -279,8 +280,8 @@ void gather_meminfo(MemInfo& m)
     m.inactive_anon = shmem;
     m.active = m.active_anon;
     m.inactive = m.inactive_anon;
-    m.slab = h.pages_held;
-    m.sunreclaim = h.pages_held;
+    m.slab = h.pages_held - h.empty_slab_pages;
+    m.sunreclaim = m.slab;
     m.kernel_stack_kb = accounting::kernel_stacks.pages() * 4;
     m.page_tables = accounting::page_tables.pages();
     m.commit_limit = p.managed_pages / 2; // overcommit_ratio 50, no swap

@@ -201,7 +201,11 @@ void ut_info(const char *fmt, ...) {
 }
 
 uint64_t ut_mem_free_kb(void) {
+  // Touched first: a stack page faulted in by the read itself would be
+  // taken after the kernel counted MemFree, and the next reading would seem
+  // to have lost it.
   char text[8192];
+  memset(text, 0, sizeof text);
   uint64_t kb;
   if (read_text_file("/proc/meminfo", text, sizeof text) < 0) FAIL("/proc/meminfo: %s", ut_errno_name(errno));
   if (!meminfo_kb(text, "MemFree", &kb)) FAIL("/proc/meminfo has no MemFree line");
