@@ -306,20 +306,26 @@ ErrorOr<i32> spawn(const char* path, const char* const* argv, const char* const*
 
 i32 wait_spawned(i32 pid)
 {
-    i32 status = 0;
+    // The condition only looks (it runs with interrupts off); the reaping
+    // happens after, with interrupts on, because the zombie's thread may
+    // still need a cross-CPU call answered to free its stack.
     (void)s_spawned_event.wait_until(
-        [&] {
+        [pid] {
             SpinlockGuard guard(s_table_lock);
             Process* p = find_locked(pid);
-            if (!p || p->parent || p->state != ProcessState::Zombie)
-                return false;
-            status = p->wait_status;
-            destroy_locked(p);
-            wait_thread_released(p);
-            delete p;
-            return true;
+            return p && !p->parent && p->state == ProcessState::Zombie;
         },
         false);
+    Process* p;
+    i32 status;
+    {
+        SpinlockGuard guard(s_table_lock);
+        p = find_locked(pid);
+        status = p->wait_status;
+        destroy_locked(p);
+    }
+    wait_thread_released(p);
+    delete p;
     return status;
 }
 
@@ -447,31 +453,43 @@ void exit_process(i32 status)
     if (p->sid == p->pid && p->ctty)
         p->ctty->session_leader_exited(p->sid);
 
+    // Orphans go to init; zombies among them are reaped by it. Without init
+    // (kernel tests) nobody would: those zombies are reaped here, the others
+    // when they exit. (Interrupts on while waiting for their threads.)
+    {
+        IntrusiveList<Process, &Process::sibling_node> unwanted;
+        {
+            SpinlockGuard guard(s_table_lock);
+            bool gave_zombie = false;
+            while (Process* child = p->children.pop_front()) {
+                child->parent = s_init;
+                if (s_init) {
+                    s_init->children.push_back(*child);
+                    gave_zombie |= child->state == ProcessState::Zombie;
+                } else if (child->state == ProcessState::Zombie) {
+                    s_table.remove(*child);
+                    free_pid(child->pid);
+                    s_count--;
+                    unwanted.push_back(*child);
+                }
+            }
+            if (s_init && gave_zombie)
+                s_init->child_event.wake_all();
+        }
+        while (Process* child = unwanted.pop_front()) {
+            wait_thread_released(child);
+            delete child;
+        }
+    }
+
     // Everything about p happens under the table lock: once it is a zombie
     // and the lock is free, the parent may reap and free it at any moment.
+    // From here on no preemption: a reaper waits (spinning) for this thread
+    // to leave its CPU, so it must not be parked on a run queue meanwhile.
+    arch::irq_disable();
     bool reap_now = false;
     {
         SpinlockGuard guard(s_table_lock);
-        // Orphans go to init; zombies among them are reaped by it. Without
-        // init (kernel tests) nobody would: zombies go now, the others when
-        // they exit.
-        Process* init = s_init;
-        bool gave_zombie = false;
-        while (Process* child = p->children.pop_front()) {
-            child->parent = init;
-            if (init) {
-                init->children.push_back(*child);
-                gave_zombie |= child->state == ProcessState::Zombie;
-            } else if (child->state == ProcessState::Zombie) {
-                s_table.remove(*child);
-                free_pid(child->pid);
-                s_count--;
-                wait_thread_released(child);
-                delete child;
-            }
-        }
-        if (init && gave_zombie)
-            init->child_event.wake_all();
         p->user_ticks += t->user_ticks;
         p->system_ticks += t->system_ticks;
         p->last_cpu = t->cpu;
