@@ -82,6 +82,7 @@ inline u64 as_u64(decltype(nullptr)) { return 0; }
 #define KEXPECT_EQ(t, a, b) KEXPECT_OP(t, a, ==, b)
 #define KEXPECT_NE(t, a, b) KEXPECT_OP(t, a, !=, b)
 #define KEXPECT_LT(t, a, b) KEXPECT_OP(t, a, <, b)
+#define KEXPECT_GT(t, a, b) KEXPECT_OP(t, a, >, b)
 #define KEXPECT_LE(t, a, b) KEXPECT_OP(t, a, <=, b)
 #define KEXPECT_GE(t, a, b) KEXPECT_OP(t, a, >=, b)
 #define KEXPECT_STREQ(t, a, b)                                                                     \

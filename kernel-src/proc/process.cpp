@@ -8,6 +8,7 @@
 #include <arch/arch.hpp>
 #include <arch/user.hpp>
 #include <config.hpp>
+#include <kernel/cpu_stats.hpp>
 #include <kernel/exit_codes.hpp>
 #include <kernel/log.hpp>
 #include <kernel/panic.hpp>
@@ -46,6 +47,8 @@ ErrorOr<i32> allocate_pid()
         s_next_pid = s_next_pid + 1 >= PID_MAX ? PID_WRAP_TO : s_next_pid + 1;
         if (!(s_pid_bitmap[pid / 64] & (1ull << (pid % 64)))) {
             s_pid_bitmap[pid / 64] |= 1ull << (pid % 64);
+            cpu_stats::forks.fetch_add(1, __ATOMIC_RELAXED);
+            cpu_stats::last_pid.store(pid, __ATOMIC_RELAXED);
             return pid;
         }
     }

@@ -17,6 +17,7 @@
 // sched_lock, then a run queue lock; never two run queue locks at once.
 #include <arch/arch.hpp>
 #include <config.hpp>
+#include <kernel/cpu_stats.hpp>
 #include <kernel/log.hpp>
 #include <kernel/panic.hpp>
 #include <kernel/percpu.hpp>
@@ -37,8 +38,6 @@ struct RunQueue {
     Thread* idle = nullptr;
     Thread* switching_from = nullptr; // the thread finish_switch completes
     Atomic<bool> idle_now { false };  // halted in the idle loop
-    Atomic<u64> idle_ticks { 0 };
-    Atomic<u64> switches { 0 };
 };
 
 RunQueue s_rq[config::max_cpus];
@@ -250,7 +249,7 @@ void schedule()
     if (next->slice_left == 0)
         next->slice_left = s_slice_ticks;
     rq.switching_from = prev;
-    rq.switches.fetch_add(1, __ATOMIC_RELAXED);
+    cpu_stats::note_context_switch(cpu->id);
     if (prev->aspace != next->aspace)
         vm::switch_address_space(prev->aspace, next->aspace, cpu->id);
     arch::switch_threads(*prev, *next);
@@ -383,12 +382,18 @@ void tick(bool from_user)
     if (!t)
         return;
     RunQueue& rq = rq_of(cpu->id);
-    if (t->is_idle)
-        rq.idle_ticks.fetch_add(1, __ATOMIC_RELAXED);
-    else if (from_user)
+    constexpr u64 tick_ns = 1000000000ull / config::timer_hz;
+    if (t->is_idle) {
+        cpu_stats::account_tick(cpu->id, cpu_stats::TickKind::Idle, tick_ns);
+    } else if (from_user) {
         t->user_ticks++;
-    else
+        cpu_stats::account_tick(cpu->id, cpu_stats::TickKind::User, tick_ns);
+    } else {
         t->system_ticks++;
+        cpu_stats::account_tick(cpu->id, cpu_stats::TickKind::System, tick_ns);
+    }
+    if (cpu->id == 0 && cpu->ticks.load(__ATOMIC_RELAXED) % cpu_stats::load_interval_ticks() == 0)
+        cpu_stats::fold_load(runnable_count());
     timer::run_expired();
     if (t->is_idle) {
         if (rq.queued.load(__ATOMIC_RELAXED))
@@ -440,22 +445,6 @@ void idle_loop()
         arch::enable_interrupts_and_halt();
         rq.idle_now.store(false, __ATOMIC_RELAXED);
     }
-}
-
-CpuStats cpu_stats(u32 cpu)
-{
-    RunQueue& rq = rq_of(cpu);
-    Cpu* c = percpu::cpu(cpu);
-    return { rq.idle_ticks.load(), rq.switches.load(), rq.queued.load(),
-             c && c->current && c->current->is_idle };
-}
-
-u64 total_context_switches()
-{
-    u64 sum = 0;
-    for (u32 c = 0; c < percpu::count(); c++)
-        sum += s_rq[c].switches.load(__ATOMIC_RELAXED);
-    return sum;
 }
 
 u32 runnable_count()

@@ -54,14 +54,6 @@ void tick(bool from_user);
 void preempt_if_needed();
 
 // Statistics for /proc and tests.
-struct CpuStats {
-    u64 idle_ticks;
-    u64 context_switches;
-    u32 queued;       // threads waiting on this CPU's run queue
-    bool idle;        // running its idle thread
-};
-CpuStats cpu_stats(u32 cpu);
-u64 total_context_switches();
 u32 runnable_count(); // threads running or queued, idle threads excluded
 
 // Interrupt handler for the reschedule IPI.

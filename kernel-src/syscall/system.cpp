@@ -2,6 +2,7 @@
 // getcpu, sched_getaffinity, getrusage, times, personality.
 #include <arch/arch.hpp>
 #include <config.hpp>
+#include <kernel/cpu_stats.hpp>
 #include <kernel/crng.hpp>
 #include <kernel/exit_codes.hpp>
 #include <kernel/log.hpp>
@@ -51,9 +52,10 @@ ErrorOr<i64> sys_sysinfo(UserAddr info)
     static_assert(sizeof(s) == 112);
     pmm::Stats m = pmm::stats();
     s.uptime = static_cast<i64>(time::since_boot_ns() / 1000000000ull);
-    // Load averages in fixed point (1 << 16 = 1.0): the runnable count now.
-    u64 running = sched::runnable_count();
-    s.loads[0] = s.loads[1] = s.loads[2] = running << 16;
+    // Load averages with SI_LOAD_SHIFT = 16 (1 << 16 is 1.0), from the
+    // kernel's FSHIFT = 11 averages.
+    for (int i = 0; i < 3; i++)
+        s.loads[i] = cpu_stats::load_average[i].load() << (16 - cpu_stats::LOAD_FSHIFT);
     s.totalram = m.managed_pages * PAGE_SIZE;
     s.freeram = m.free_pages * PAGE_SIZE;
     s.procs = static_cast<u16>(min<u32>(proc::count(), 0xFFFF));

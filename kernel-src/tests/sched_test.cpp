@@ -1,5 +1,8 @@
 // sched: kernel threads, sleeping and waking (also across CPUs), timeouts,
 // preemption and fairness, migration to idle CPUs, the Mutex.
+#include <arch/arch.hpp>
+#include <config.hpp>
+#include <kernel/cpu_stats.hpp>
 #include <kernel/ktest.hpp>
 #include <kernel/percpu.hpp>
 #include <kernel/time.hpp>
@@ -252,6 +255,71 @@ void idle_cpus_take_waiting_threads(KTest& t)
     KEXPECT_GE(t, distinct, 2u);
 }
 
+// Every tick a CPU takes lands in exactly one of user, system and idle: over
+// a stretch of busy kernel work on a pinned thread, the CPU's accounted time
+// grows by its ticks times the tick length, all of it system time.
+void cpu_time_is_accounted(KTest& t)
+{
+    constexpr u64 tick_ns = 1000000000ull / config::timer_hz;
+    Group g;
+    struct Reading {
+        u64 ticks, user, system, idle;
+    };
+    Reading before {}, after {};
+    u64 switches_before = cpu_stats::total_context_switches();
+    auto read = [](Reading& r) {
+        u64 flags = arch::irq_save();
+        Cpu* cpu = this_cpu();
+        const cpu_stats::CpuTimes& c = cpu_stats::per_cpu[cpu->id];
+        r = { cpu->ticks.load(), c.user_ns.load(), c.system_ns.load(), c.idle_ns.load() };
+        arch::irq_restore(flags);
+    };
+    auto body = [&] {
+        read(before);
+        while (this_cpu()->ticks.load() < before.ticks + 10)
+            arch::cpu_relax();
+        read(after);
+        g.finished();
+    };
+    u32 cpu = percpu::count() - 1;
+    KASSERT_TRUE(t, g.spawn("acct", &body, static_cast<i32>(cpu), true));
+    KASSERT_TRUE(t, g.wait(5000));
+    u64 ticks = after.ticks - before.ticks;
+    u64 accounted = (after.user - before.user) + (after.system - before.system) + (after.idle - before.idle);
+    KEXPECT_GE(t, ticks, 10u);
+    KEXPECT_EQ(t, accounted, ticks * tick_ns);
+    KEXPECT_EQ(t, after.user - before.user, 0u);
+    KEXPECT_GT(t, after.system - before.system, 0u);
+    // Starting the thread and waiting for it switched CPUs at least twice.
+    KEXPECT_GE(t, cpu_stats::total_context_switches(), switches_before + 2);
+}
+
+// The load averages follow kernel/sched/loadavg.c: from 1.0 with nothing
+// runnable one step gives exactly EXP_1; a steady single runnable thread
+// brings the 1-minute average to 1.00 within five minutes of steps and the
+// slower ones stay below it.
+void load_average_steps(KTest& t)
+{
+    using cpu_stats::calc_load;
+    constexpr u64 one = cpu_stats::LOAD_FIXED_1;
+    KEXPECT_EQ(t, calc_load(one, 1884, 0), 1884u);
+    KEXPECT_EQ(t, calc_load(0, 1884, one), 164u); // (2048 * 164 + 2047) / 2048, rounded down
+    u64 l1 = 0, l5 = 0, l15 = 0;
+    for (int i = 0; i < 60; i++) {
+        l1 = calc_load(l1, 1884, one);
+        l5 = calc_load(l5, 2014, one);
+        l15 = calc_load(l15, 2037, one);
+    }
+    KEXPECT_GE(t, l1, one * 99 / 100);
+    KEXPECT_LE(t, l1, one);
+    KEXPECT_LT(t, l5, l1);
+    KEXPECT_LT(t, l15, l5);
+    u64 decay = one;
+    for (int i = 0; i < 1000; i++)
+        decay = calc_load(decay, 1884, 0);
+    KEXPECT_EQ(t, decay, 0u);
+}
+
 void mutex_excludes(KTest& t)
 {
     constexpr u32 N = 6;
@@ -294,4 +362,5 @@ void mutex_excludes(KTest& t)
 
 KTEST_SUITE(sched, KTEST_CASE(threads_run_and_exit), KTEST_CASE(stacks_are_freed), KTEST_CASE(sleep_and_wake),
             KTEST_CASE(sleep_lasts_at_least_the_time_asked), KTEST_CASE(wait_times_out), KTEST_CASE(fair_on_one_cpu),
-            KTEST_CASE(fair_on_all_cpus), KTEST_CASE(idle_cpus_take_waiting_threads), KTEST_CASE(mutex_excludes));
+            KTEST_CASE(fair_on_all_cpus), KTEST_CASE(idle_cpus_take_waiting_threads), KTEST_CASE(mutex_excludes),
+            KTEST_CASE(cpu_time_is_accounted), KTEST_CASE(load_average_steps));

@@ -372,10 +372,7 @@ ErrorOr<void> generate(const ProcInode& inode, TextBuffer& out)
         break;
     }
     case Kind::Uptime: {
-        u64 idle = 0;
-        for (u32 i = 0; i < online_cpus(); i++)
-            idle += cpu_stats::per_cpu[i].idle_ns.load();
-        format_uptime(time::since_boot_ns(), idle, out);
+        format_uptime(time::since_boot_ns(), cpu_stats::total_idle_ns(online_cpus()), out);
         break;
     }
     case Kind::LoadAvg: {
@@ -410,7 +407,7 @@ ErrorOr<void> generate(const ProcInode& inode, TextBuffer& out)
         s.cpus = rows.data();
         s.cpu_count = cpus;
         s.interrupts = interrupts;
-        s.context_switches = cpu_stats::context_switches.load();
+        s.context_switches = cpu_stats::total_context_switches();
         s.boot_time = (time::realtime_ns() - time::since_boot_ns()) / 1000000000;
         s.processes = cpu_stats::forks.load();
         u32 threads;
