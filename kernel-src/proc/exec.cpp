@@ -180,40 +180,44 @@ void StringList::remove_first()
     *this = move(fresh);
 }
 
+// Copies one argument or environment string. Most are short: they go
+// through a buffer on the stack, and only a longer one gets a heap buffer
+// of the largest size Linux allows (MAX_ARG_STRLEN).
+ErrorOr<size_t> copy_arg_string(UserAddr src, StringList& out)
+{
+    char small[256];
+    auto len = strncpy_from_user(small, src, sizeof(small));
+    if (!len.is_error()) {
+        TRY(out.append(small, len.value()));
+        return len.value();
+    }
+    if (len.error().code() != ENAMETOOLONG)
+        return len.release_error();
+    char* big = static_cast<char*>(heap::alloc(MAX_ARG_STRLEN));
+    if (!big)
+        return Error::from_errno(ENOMEM);
+    len = strncpy_from_user(big, src, MAX_ARG_STRLEN);
+    ErrorOr<void> appended = len.is_error() ? ErrorOr<void>() : out.append(big, len.value());
+    heap::free(big);
+    if (len.is_error())
+        return Error::from_errno(len.error().code() == ENAMETOOLONG ? E2BIG : len.error().code());
+    TRY(appended);
+    return len.value();
+}
+
 ErrorOr<void> copy_string_array(UserAddr array, StringList& out, size_t& total)
 {
     if (!array)
         return {};
-    char* tmp = static_cast<char*>(heap::alloc(MAX_ARG_STRLEN));
-    if (!tmp)
-        return Error::from_errno(ENOMEM);
-    ErrorOr<void> result;
     for (size_t i = 0;; i++) {
-        auto ptr = get_user<u64>(array + i * 8);
-        if (ptr.is_error()) {
-            result = ptr.release_error();
-            break;
-        }
-        if (!ptr.value())
-            break;
-        auto len = strncpy_from_user(tmp, ptr.value(), MAX_ARG_STRLEN);
-        if (len.is_error()) {
-            result = Error::from_errno(len.error().code() == ENAMETOOLONG ? E2BIG : len.error().code());
-            break;
-        }
-        total += len.value() + 1 + 8;
-        if (total > ARG_MAX) {
-            result = Error::from_errno(E2BIG);
-            break;
-        }
-        auto appended = out.append(tmp, len.value());
-        if (appended.is_error()) {
-            result = appended;
-            break;
-        }
+        u64 ptr = TRY(get_user<u64>(array + i * 8));
+        if (!ptr)
+            return {};
+        size_t len = TRY(copy_arg_string(ptr, out));
+        total += len + 1 + 8;
+        if (total > ARG_MAX)
+            return Error::from_errno(E2BIG);
     }
-    heap::free(tmp);
-    return result;
 }
 
 ErrorOr<void> execve(Process* p, const char* path, StringList& argv, StringList& envp)

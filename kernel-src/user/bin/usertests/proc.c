@@ -246,6 +246,20 @@ void test_exec(void) {
   snprintf(want, sizeof want, "%d %d %lu\n", NARGS + 2, NENV, sum);
   CHECKF(strcmp(out, want) == 0, "expected \"%.*s\", got \"%s\"", (int)strlen(want) - 1, want, out);
   ut_expect_exit(pid, 0);
+  // Long strings: one over a page, and one of the longest Linux takes
+  // (MAX_ARG_STRLEN, 131072 bytes with its NUL).
+  static char page_long[5000], longest[131072];
+  memset(page_long, 'p', sizeof page_long - 1);
+  memset(longest, 'l', sizeof longest - 1);
+  char *long_argv[] = {"usertests", "--exec-count", page_long, longest, NULL};
+  char *long_envp[] = {NULL};
+  sum = 0;
+  for (int i = 0; long_argv[i]; i++)
+    for (const char *c = long_argv[i]; *c; c++) sum = sum * 31 + (unsigned char)*c;
+  exec_capture(long_argv, long_envp, NULL, out, sizeof out, &pid);
+  snprintf(want, sizeof want, "4 0 %lu\n", sum);
+  CHECKF(strcmp(out, want) == 0, "expected \"%.*s\", got \"%s\"", (int)strlen(want) - 1, want, out);
+  ut_expect_exit(pid, 0);
 }
 
 static void exec_errors_child(void *unused) {
@@ -265,6 +279,16 @@ static void exec_errors_child(void *unused) {
   ERR(SYS(SYS_execve, "text/x", argv, environ), ENOTDIR);
   ERR(SYS(SYS_execve, NULL, argv, environ), EFAULT);
   ERR(SYS(SYS_execve, ut_self, BAD_ADDRESS, environ), EFAULT);
+  // One byte past MAX_ARG_STRLEN, in an argument or in the environment.
+  static char too_long[131073];
+  memset(too_long, 'x', sizeof too_long - 1);
+  char *long_argv[] = {"x", too_long, NULL};
+  char *long_envp[] = {too_long, NULL};
+  ERR(SYS(SYS_execve, ut_self, long_argv, environ), E2BIG);
+  ERR(SYS(SYS_execve, ut_self, argv, long_envp), E2BIG);
+  // A string running into unmapped memory.
+  char *bad_argv[] = {"x", BAD_ADDRESS, NULL};
+  ERR(SYS(SYS_execve, ut_self, bad_argv, environ), EFAULT);
 }
 
 void test_exec_errors(void) {
