@@ -377,7 +377,7 @@ export const IMPLEMENTED: ReadonlySet<string> = new Set<string>([
   // File systems (kernel-src/syscall/fs_*.cpp)
   'read', 'write', 'readv', 'writev', 'pread64', 'pwrite64', 'preadv', 'pwritev', 'open', 'openat', 'creat',
   'close', 'close_range', 'lseek', 'fstat', 'stat', 'lstat', 'newfstatat', 'statx', 'access', 'faccessat',
-  'faccessat2', 'getdents', 'getdents64', 'getcwd', 'chdir', 'fchdir', 'mkdir', 'mkdirat', 'rmdir', 'unlink',
+  'faccessat2', 'getdents', 'getdents64', 'getcwd', 'chdir', 'fchdir', 'mkdir', 'mkdirat', 'mknod', 'mknodat', 'rmdir', 'unlink',
   'unlinkat', 'rename', 'renameat', 'renameat2', 'link', 'linkat', 'symlink', 'symlinkat', 'readlink',
   'readlinkat', 'truncate', 'ftruncate', 'dup', 'dup2', 'dup3', 'fcntl', 'ioctl', 'umask', 'chmod', 'fchmod',
   'fchmodat', 'chown', 'fchown', 'lchown', 'fchownat', 'utimensat', 'fsync', 'fdatasync', 'sync', 'statfs',

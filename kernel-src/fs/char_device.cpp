@@ -9,7 +9,6 @@ constexpr size_t MAX_DEVICES = 64;
 Spinlock s_lock;
 CharDeviceEntry s_devices[MAX_DEVICES];
 size_t s_count;
-FileOps* s_fifo_ops;
 } // namespace
 
 ErrorOr<void> register_char_device(DeviceNumber number, const char* name, FileOps& ops, u32 mode)
@@ -50,20 +49,6 @@ size_t list_char_devices(CharDeviceEntry* out, size_t max)
     for (size_t i = 0; i < s_count && i < max; i++)
         out[i] = s_devices[i];
     return s_count;
-}
-
-void set_fifo_ops(FileOps* ops)
-{
-    SpinlockGuard guard(s_lock);
-    s_fifo_ops = ops;
-}
-
-ErrorOr<FileOps*> fifo_ops()
-{
-    SpinlockGuard guard(s_lock);
-    if (!s_fifo_ops)
-        return Error::from_errno(ENXIO);
-    return s_fifo_ops;
 }
 
 } // namespace fs

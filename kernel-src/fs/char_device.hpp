@@ -30,10 +30,4 @@ struct CharDeviceEntry {
 // Copies up to `max` registered devices into out; returns how many exist.
 size_t list_char_devices(CharDeviceEntry* out, size_t max);
 
-// Named FIFOs (mkfifo) open through the pipe implementation, which the
-// scheduler work provides: it installs its FileOps here. Until then opening
-// a FIFO gives ENXIO.
-void set_fifo_ops(FileOps* ops);
-ErrorOr<FileOps*> fifo_ops();
-
 } // namespace fs

@@ -2,6 +2,7 @@
 #include <fs/file_system.hpp>
 #include <fs/inode.hpp>
 #include <fs/open_file.hpp>
+#include <fs/pipe.hpp>
 #include <kernel/time.hpp>
 
 namespace fs {
@@ -157,7 +158,7 @@ ErrorOr<FileOps*> Inode::file_ops()
     case S_IFCHR:
         return char_device_ops(rdev());
     case S_IFIFO:
-        return fifo_ops();
+        return &fifo_file_ops();
     default:
         return Error::from_errno(ENXIO);
     }

@@ -77,7 +77,26 @@ ErrorOr<i64> mkdir_at(i32 dirfd, UserAddr pathname, u32 mode)
     return ok();
 }
 
+// mknod(2): the umask applies to the permission bits; type 0 is a regular
+// file; `dev` matters only for device nodes. (Every process is root here,
+// so CAP_MKNOD is never missing.)
+ErrorOr<i64> mknod_at(i32 dirfd, UserAddr pathname, u32 mode, u64 dev)
+{
+    UserPath path = TRY(UserPath::copy(pathname));
+    if (path.empty())
+        return Error::from_errno(ENOENT);
+    PathStart start = TRY(start_for(dirfd, path.c_str()));
+    u32 masked = (mode & S_IFMT) | (mode & MODE_PERMS & ~current_fs_context().umask.load());
+    u32 type = mode & S_IFMT;
+    DeviceNumber number = (type == S_IFCHR || type == S_IFBLK) ? decode_dev(dev) : DeviceNumber {};
+    TRY(vfs::mknod(start, path.c_str(), masked, number));
+    return ok();
+}
+
 } // namespace
+
+ErrorOr<i64> sys_mknodat(i32 dirfd, UserAddr pathname, u32 mode, u64 dev) { return mknod_at(dirfd, pathname, mode, dev); }
+ErrorOr<i64> sys_mknod(UserAddr pathname, u32 mode, u64 dev) { return mknod_at(AT_FDCWD, pathname, mode, dev); }
 
 ErrorOr<i64> sys_getdents64(i32 fd, UserAddr dirp, u64 count) { return getdents_common(fd, dirp, count, false); }
 ErrorOr<i64> sys_getdents(i32 fd, UserAddr dirp, u64 count) { return getdents_common(fd, dirp, count, true); }

@@ -476,6 +476,60 @@ void test_pipe(void) {
   ERR(SYS(SYS_pipe, BAD_ADDRESS), EFAULT);
 }
 
+// fifo(7): a writer's open waits for a reader (and the other way round),
+// both ends share one pipe, O_NONBLOCK opens a reader at once and refuses a
+// writer with ENXIO, O_RDWR never waits, and the data goes with the last
+// close.
+static void fifo_writer(void *unused) {
+  (void)unused;
+  int w = (int)OK(SYS(SYS_openat, AT_FDCWD, "fifo", O_WRONLY));  // waits for the parent
+  CHECK(SYS(SYS_write, w, "through a fifo", 14) == 14);
+  OK(SYS(SYS_close, w));
+}
+
+void test_fifo(void) {
+  OK(SYS(SYS_mknodat, AT_FDCWD, "fifo", S_IFIFO | 0600, 0));
+  struct stat st;
+  OK(SYS(SYS_newfstatat, AT_FDCWD, "fifo", &st, 0));
+  CHECKF(S_ISFIFO(st.st_mode) && (st.st_mode & 07777) == 0600, "mode %o", st.st_mode);
+  ERR(SYS(SYS_openat, AT_FDCWD, "fifo", O_WRONLY | O_NONBLOCK), ENXIO);
+  // A reader that does not wait sees end of file while no writer exists.
+  int r = (int)OK(SYS(SYS_openat, AT_FDCWD, "fifo", O_RDONLY | O_NONBLOCK));
+  char buf[32];
+  CHECK(SYS(SYS_read, r, buf, sizeof buf) == 0);
+  ERR(SYS(SYS_lseek, r, 0, SEEK_SET), ESPIPE);
+  // Now a non-blocking writer may open.
+  int w = (int)OK(SYS(SYS_openat, AT_FDCWD, "fifo", O_WRONLY | O_NONBLOCK));
+  CHECK(SYS(SYS_write, w, "abc", 3) == 3);
+  CHECK(SYS(SYS_read, r, buf, sizeof buf) == 3 && memcmp(buf, "abc", 3) == 0);
+  ERR(SYS(SYS_read, r, buf, sizeof buf), EAGAIN);  // a writer is open: no EOF
+  OK(SYS(SYS_close, w));
+  CHECK(SYS(SYS_read, r, buf, sizeof buf) == 0);
+  OK(SYS(SYS_close, r));
+  // A blocking reader and a writer in another process meet.
+  pid_t pid = ut_fork();
+  if (pid == 0) {
+    fifo_writer(NULL);
+    _exit(0);
+  }
+  r = (int)OK(SYS(SYS_openat, AT_FDCWD, "fifo", O_RDONLY));
+  size_t got = 0;
+  long n;
+  while ((n = SYS(SYS_read, r, buf + got, sizeof buf - got)) > 0) got += (size_t)n;
+  CHECKF(n == 0 && got == 14 && memcmp(buf, "through a fifo", 14) == 0, "read %ld, got %zu bytes", n, got);
+  OK(SYS(SYS_close, r));
+  ut_expect_exit(pid, 0);
+  // O_RDWR opens at once; what is left unread when the last end closes is
+  // gone.
+  int rw = (int)OK(SYS(SYS_openat, AT_FDCWD, "fifo", O_RDWR));
+  CHECK(SYS(SYS_write, rw, "lost", 4) == 4);
+  OK(SYS(SYS_close, rw));
+  rw = (int)OK(SYS(SYS_openat, AT_FDCWD, "fifo", O_RDWR | O_NONBLOCK));
+  ERR(SYS(SYS_read, rw, buf, sizeof buf), EAGAIN);
+  OK(SYS(SYS_close, rw));
+  OK(SYS(SYS_unlinkat, AT_FDCWD, "fifo", 0));
+}
+
 void test_dup(void) {
   int fd = make_file("f", "0123456789");
   int d = (int)OK(SYS(SYS_dup, fd));

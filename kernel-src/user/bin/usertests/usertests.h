@@ -24,7 +24,7 @@
 #define UT_TESTS(X)                                                                            \
   X(write, 20) X(read, 20) X(readv_writev, 20) X(pread_pwrite, 20) X(open_close, 20)           \
   X(openat, 20) X(lseek, 20) X(stat, 20) X(access, 20) X(getdents, 30) X(cwd, 20)               \
-  X(mkdir_rmdir, 20) X(unlink, 20) X(rename, 20) X(readlink, 20) X(pipe, 20) X(dup, 20)          \
+  X(mkdir_rmdir, 20) X(unlink, 20) X(rename, 20) X(readlink, 20) X(pipe, 20) X(fifo, 30) X(dup, 20)          \
   X(fcntl, 20) X(ioctl, 20) X(tmpfs, 60) X(umask, 20) X(efault, 20) X(ebadf, 20) X(einval, 20)   \
   X(emfile, 20)                                                                                \
   X(mmap_anon, 30) X(mmap_file, 30) X(mprotect, 20) X(brk, 20) X(cow, 60) X(oom, 20)            \
