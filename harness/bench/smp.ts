@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { OskitError } from '../errors.js';
 import { rel, type Project } from '../project.js';
-import { loadSymbolizer, symbolizeLines } from '../report/symbolize.js';
+import { symbolizerFor, symbolizeText } from '../report/symbolize.js';
 import { TAIL_LINES, type ExitInfo } from '../vm/console.js';
 import { decodeExit, EXIT_SUCCESS } from '../vm/exit.js';
 import { prepareSession, startConsole, timestamp, type BootOptions, type Session } from '../vm/session.js';
@@ -46,8 +46,7 @@ export const DONE_LINE = /bench smp: done/;
 
 /** The failure with what the user needs to see: the console tail (symbolised) and the QEMU command. */
 function failure(project: Project, message: string, output: string, command: string, logFile: string): OskitError {
-  const tail = output.replace(/\n$/, '').split('\n').slice(-TAIL_LINES);
-  const lines = symbolizeLines(tail, loadSymbolizer(project.kernelElf));
+  const lines = symbolizeText(output, symbolizerFor(project)).replace(/\n$/, '').split('\n').slice(-TAIL_LINES);
   return new OskitError(message, `the whole serial log is ${rel(project, logFile)}`, {
     details: `--- last ${lines.length} console lines ---\n${lines.join('\n')}\n--- QEMU command ---\n${command}\n`,
   });

@@ -1,15 +1,13 @@
 // `oskit test`: boot with `ktest` (or `ktest=GLOB`) passed through fw_cfg,
 // keep the whole serial log, parse KTAP, and turn every way a run can go
 // wrong (panic, triple fault, silence, no exit) into a reported result.
-import { rmSync, symlinkSync } from 'node:fs';
-import path from 'node:path';
 import { allPassed, parseKtap, type KtapResult, type TestNode } from '../report/ktap.js';
-import { loadSymbolizer, symbolizeLines, symbolizeText } from '../report/symbolize.js';
+import { symbolizerFor, symbolizeText } from '../report/symbolize.js';
 import type { Project } from '../project.js';
 import type { ExitInfo } from './console.js';
 import { decodeExit, EXIT_SUCCESS, EXIT_TESTS_FAILED } from './exit.js';
 import { Watchdog } from './watchdog.js';
-import { prepareSession, startConsole, timestamp, type BootOptions, type Session } from './session.js';
+import { linkLastLog, prepareSession, startConsole, timestamp, type BootOptions, type Session } from './session.js';
 
 export interface TestRunOptions extends BootOptions {
   /** Glob of suites or suite.case names (ktest=GLOB). */
@@ -50,22 +48,29 @@ export function extractCrashReport(output: string): string[] | undefined {
   return lines.slice(start, end < 0 ? undefined : end + 1);
 }
 
-function relabel(nodes: TestNode[], from: TestNode['status'], to: TestNode['status'], note: string, symbolize: (l: string[]) => string[]): void {
+function relabel(nodes: TestNode[], from: TestNode['status'], to: TestNode['status'], note: string): void {
   for (const n of nodes) {
     if (n.status === from) {
       n.status = to;
       if (n.consoleTail && note) n.diagnostics.push(note);
     }
-    if (n.consoleTail) n.consoleTail = symbolize(n.consoleTail);
-    relabel(n.children, from, to, note, symbolize);
+    relabel(n.children, from, to, note);
   }
 }
 
 /** Run the kernel's test suites once and report. Never hangs: every wait is bounded. */
 export async function runKernelTests(project: Project, options: TestRunOptions = {}): Promise<TestRun> {
-  const session = await prepareSession(project, options);
-  const { config } = session;
-  const logName = `test-${timestamp()}-${process.pid}.log`;
+  return runTestsOnce(await prepareSession(project, options), options);
+}
+
+/**
+ * One boot of a prepared session with `ktest`: its own serial log under
+ * build/logs/ (`logName`, default test-<time>-<pid>.log), linked from
+ * last-test.log.
+ */
+export async function runTestsOnce(session: Session, options: TestRunOptions & { logName?: string } = {}): Promise<TestRun> {
+  const { config, project } = session;
+  const logName = options.logName ?? `test-${timestamp()}-${process.pid}.log`;
   const started = Date.now();
   const { console: vm } = startConsole(session, {
     cmdlineExtra: [options.filter ? `ktest=${options.filter}` : 'ktest', options.kernelArgs ?? ''].join(' ').trim(),
@@ -73,13 +78,7 @@ export async function runKernelTests(project: Project, options: TestRunOptions =
     ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
     logName,
   });
-  const last = path.join(project.logsDir, 'last-test.log');
-  rmSync(last, { force: true });
-  try {
-    symlinkSync(logName, last);
-  } catch {
-    // a filesystem without symlinks: the timestamped log is still there
-  }
+  linkLastLog(project, logName, 'last-test.log');
 
   const problems: string[] = [];
   const watchdog = new Watchdog(vm, {
@@ -104,33 +103,33 @@ export async function runKernelTests(project: Project, options: TestRunOptions =
   }
   const durationMs = Date.now() - started;
   const output = vm.output;
-  const symbolizer = loadSymbolizer(project.kernelElf);
-  const symbolize = (lines: string[]) => symbolizeLines(lines, symbolizer);
-  const result = parseKtap(output);
+  // Console tails and the crash report are shown symbolised: one pass over the whole log.
+  const shown = symbolizeText(output, symbolizerFor(project));
+  const result = parseKtap(shown);
 
-  const crash = extractCrashReport(output);
+  const crash = extractCrashReport(shown);
   const killedFor = watchdog.killedFor;
   if (killedFor) {
     problems.push(`stopped QEMU: ${killedFor}`);
-    relabel(result.tests, 'crashed', watchdog.timedOut ? 'timeout' : 'crashed', killedFor, symbolize);
+    relabel(result.tests, 'crashed', watchdog.timedOut ? 'timeout' : 'crashed', killedFor);
   } else {
     const decoded = decodeExit(exit);
     const complete = allPassed(result);
     if (decoded.outcome === 'panic' || decoded.outcome === 'triple-fault') {
       problems.push(decoded.message);
-      relabel(result.tests, 'crashed', 'crashed', decoded.message, symbolize);
+      relabel(result.tests, 'crashed', 'crashed', decoded.message);
     } else if (exit.status === EXIT_SUCCESS && !complete && !result.crashed) {
       problems.push('the kernel reported success but the KTAP results contain failures');
     } else if (exit.status === EXIT_TESTS_FAILED && complete) {
       problems.push('the kernel reported failing tests but every KTAP result passed');
     } else if (exit.status !== EXIT_SUCCESS && exit.status !== EXIT_TESTS_FAILED) {
       problems.push(decoded.message);
-      relabel(result.tests, 'crashed', 'crashed', decoded.message, symbolize);
+      relabel(result.tests, 'crashed', 'crashed', decoded.message);
     } else {
-      relabel(result.tests, 'crashed', 'crashed', '', symbolize);
+      relabel(result.tests, 'crashed', 'crashed', '');
     }
   }
-  const crashReport = crash ? symbolize(crash) : undefined;
+  const crashReport = crash;
   const passed = allPassed(result) && exit.status === EXIT_SUCCESS && problems.length === 0 && !killedFor;
   const run: TestRun = {
     result,
@@ -145,9 +144,4 @@ export async function runKernelTests(project: Project, options: TestRunOptions =
   };
   if (crashReport) run.crashReport = crashReport;
   return run;
-}
-
-/** Symbolise a whole serial log against kernel.elf. */
-export function symbolizeLog(project: Project, text: string): string {
-  return symbolizeText(text, loadSymbolizer(project.kernelElf));
 }

@@ -1,6 +1,6 @@
 // What every boot shares: the built ISO, the configuration with overrides,
 // the accelerator decision, and the header naming what runs.
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { prepare, type PrepareOptions } from '../build/pipeline.js';
@@ -73,16 +73,21 @@ export interface StartOptions {
   extraArgs?: readonly string[];
   /** Log file name under build/logs/. */
   logName: string;
+  /** Serial backend, QMP socket, display (an interactive console sets these). */
+  qemu?: Pick<QemuOptions, 'serial' | 'qmpSocket' | 'display'>;
+  /** The pty's size (an interactive console passes the terminal's). */
+  size?: { cols: number; rows: number };
 }
 
 /** Boot the session's ISO with the serial console on a pty held by the harness. */
 export function startConsole(s: Session, options: StartOptions): { console: Console; args: string[] } {
   const args = qemuArgs(sessionQemuOptions(s, {
+    ...(options.qemu ?? {}),
     ...(options.cmdlineExtra ? { cmdlineExtra: options.cmdlineExtra } : {}),
     ...(options.machine ? { machine: options.machine } : {}),
     ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
   }));
-  const console = Console.start({ args, logFile: path.join(s.project.logsDir, options.logName), cwd: s.project.root });
+  const console = Console.start({ args, logFile: path.join(s.project.logsDir, options.logName), cwd: s.project.root, ...(options.size ?? {}) });
   return { console, args };
 }
 
@@ -90,4 +95,16 @@ export function startConsole(s: Session, options: StartOptions): { console: Cons
 export function timestamp(d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** Point build/logs/<link> (last-test.log, last-run.log) at the newest log of its kind. */
+export function linkLastLog(project: Project, logName: string, link: string): void {
+  mkdirSync(project.logsDir, { recursive: true });
+  const last = path.join(project.logsDir, link);
+  rmSync(last, { force: true });
+  try {
+    symlinkSync(logName, last);
+  } catch {
+    // a filesystem without symlinks: the timestamped log is still there
+  }
 }

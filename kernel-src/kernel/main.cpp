@@ -84,12 +84,14 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 boot_info_phys)
     pmm::Stats mem = pmm::stats();
     log_info("oskit ready: %u CPUs, %lu MiB free", percpu::count(), mem.free_pages * PAGE_SIZE / MiB);
 
-    if (cmdline::has("ktest"))
-        run_tests_and_exit();
-    bench::run_from_cmdline();
+    // crash= first: with ktest as well, it stands for a kernel that dies
+    // mid-run (the harness's CRASHED path is tested that way).
     char crash_kind[16];
     if (cmdline::get("crash", crash_kind, sizeof(crash_kind)))
         crash::trigger(crash_kind);
+    if (cmdline::has("ktest"))
+        run_tests_and_exit();
+    bench::run_from_cmdline();
 
     for (;;)
         arch::halt();
