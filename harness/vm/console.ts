@@ -21,6 +21,9 @@ export interface ConsoleOptions {
   logFile: string;
   cwd?: string;
   binary?: string;
+  /** Size of the pty (default 200x50); an interactive console passes the terminal's. */
+  cols?: number;
+  rows?: number;
 }
 
 export const TAIL_LINES = 40;
@@ -66,6 +69,7 @@ export class Console {
   private readonly exitPromise: Promise<ExitInfo>;
   private readonly waiters = new Set<Waiter>();
   private readonly lineListeners = new Set<(line: string) => void>();
+  private readonly outputListeners = new Set<(raw: string) => void>();
   private partial = '';
   lastOutputAt: number;
 
@@ -79,8 +83,8 @@ export class Console {
     this.lastOutputAt = this.startedAt;
     this.term = pty.spawn(binary, [...options.args], {
       name: 'xterm',
-      cols: 200,
-      rows: 50,
+      cols: options.cols ?? 200,
+      rows: options.rows ?? 50,
       cwd: options.cwd ?? process.cwd(),
       env: process.env as Record<string, string>,
     });
@@ -110,6 +114,7 @@ export class Console {
   }
 
   private onData(raw: string): void {
+    for (const l of this.outputListeners) l(raw);
     const data = raw.replaceAll('\r', '');
     if (!data) return;
     this.lastOutputAt = Date.now();
@@ -129,6 +134,17 @@ export class Console {
   onLine(listener: (line: string) => void): () => void {
     this.lineListeners.add(listener);
     return () => this.lineListeners.delete(listener);
+  }
+
+  /** Call `listener` with the console output exactly as it arrives (CRs kept), for a terminal. */
+  onOutput(listener: (raw: string) => void): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
+  }
+
+  /** Change the pty's size (the user's terminal was resized). */
+  resize(cols: number, rows: number): void {
+    if (!this.exitInfo && cols > 0 && rows > 0) this.term.resize(cols, rows);
   }
 
   /** Everything the guest printed so far (\r removed). */
@@ -191,8 +207,8 @@ export class Console {
     });
   }
 
-  /** Type text on the serial console. */
-  send(text: string): void {
+  /** Type text (or raw key bytes) on the serial console. */
+  send(text: string | Buffer): void {
     if (!this.exitInfo) this.term.write(text);
   }
 

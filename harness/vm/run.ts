@@ -1,70 +1,72 @@
-// `oskit run`: boot the ISO with the serial console on the user's terminal
-// (-serial mon:stdio: Ctrl-A X quits, Ctrl-A C toggles the QEMU monitor) and
-// exit with the guest's decoded status. The terminal is restored on every path.
-import { spawn } from 'node:child_process';
+// `oskit run`: boot the ISO with the serial console on the user's terminal.
+// QEMU runs on a pty held by the harness (-serial mon:stdio there: Ctrl-A X
+// quits, Ctrl-A C toggles its monitor), so the output passes the console
+// rewriter (symbolised backtraces) and the serial log is kept in
+// build/logs/run-*.log (last-run.log) as for `oskit test`. Exits with the
+// guest's decoded status; the terminal is restored on every path.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { notice } from '../log.js';
-import type { Project } from '../project.js';
+import { rel, type Project } from '../project.js';
+import { ConsoleRewriter } from '../report/console-rewrite.js';
+import { symbolizerFor } from '../report/symbolize.js';
 import { decodeExit, type DecodedExit } from './exit.js';
 import { Qmp } from './qmp.js';
-import { QEMU_BINARY, qemuArgs } from './qemu.js';
-import { guardTerminal, onExitRestore, register, unregister } from './registry.js';
-import { prepareSession, sessionQemuOptions, socketDir, type BootOptions } from './session.js';
+import { onExitRestore } from './registry.js';
+import { linkLastLog, prepareSession, socketDir, startConsole, timestamp, type BootOptions } from './session.js';
+import { attachTerminal, terminalSize, type TerminalIo } from './terminal.js';
 
 export interface RunOptions extends BootOptions {
   display?: boolean;
   /** Per-run kernel arguments through fw_cfg (e.g. crash=pf). */
   cmdlineExtra?: string;
   extraArgs?: readonly string[];
+  /** The terminal (tests pass their own streams). */
+  io?: TerminalIo;
 }
 
-export async function runInteractive(project: Project, options: RunOptions = {}): Promise<DecodedExit> {
+export interface RunResult extends DecodedExit {
+  logFile: string;
+}
+
+export async function runInteractive(project: Project, options: RunOptions = {}): Promise<RunResult> {
   const session = await prepareSession(project, options);
+  const io = options.io ?? { input: process.stdin, output: process.stdout };
   const dir = socketDir();
   const qmpSocket = path.join(dir, 'qmp.sock');
   const forgetDir = onExitRestore(() => rmSync(dir, { recursive: true, force: true }));
-  const args = qemuArgs(sessionQemuOptions(session, {
-    serial: 'mon:stdio',
-    qmpSocket,
-    ...(options.display ? { display: true } : {}),
+  const logName = `run-${timestamp()}-${process.pid}.log`;
+  const size = terminalSize(io.output);
+  const { console: vm } = startConsole(session, {
+    qemu: { serial: 'mon:stdio', qmpSocket, ...(options.display ? { display: true } : {}) },
     ...(options.cmdlineExtra ? { cmdlineExtra: options.cmdlineExtra } : {}),
     ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
-  }));
-  if (process.stdin.isTTY) notice('serial console on this terminal; Ctrl-A X quits QEMU, Ctrl-A C toggles its monitor');
-  const restoreTerminal = guardTerminal();
-  // Same process group as oskit: QEMU must be in the terminal's foreground group to read it.
-  const child = spawn(QEMU_BINARY, args, { stdio: 'inherit', cwd: project.root });
-  const pid = child.pid;
-  if (pid !== undefined) register({ pid, kill: () => process.kill(pid, 'SIGKILL') });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+    logName,
+    ...(size ? { size } : {}),
   });
+  linkLastLog(project, logName, 'last-run.log');
+  if (io.input.isTTY && !options.silent) notice('serial console on this terminal; Ctrl-A X quits QEMU, Ctrl-A C toggles its monitor');
+  const detach = attachTerminal(vm, new ConsoleRewriter(symbolizerFor(project)), io);
   let qmp: Qmp | undefined;
-  let alive = true;
-  void exited.then(() => {
-    alive = false;
-  }, () => {
-    alive = false;
-  });
+  let exit;
   try {
-    qmp = await Qmp.connect(qmpSocket, 10_000, () => alive);
-  } catch {
-    // Without QMP the exit status alone is decoded (a triple fault then reads as a quit).
-  }
-  let result: { code: number | null; signal: NodeJS.Signals | null };
-  try {
-    result = await exited;
+    try {
+      qmp = await Qmp.connect(qmpSocket, 10_000, () => vm.exited === undefined);
+    } catch {
+      // Without QMP the exit status alone is decoded (a triple fault then reads as a quit).
+    }
+    exit = await vm.waitExit();
   } finally {
-    if (pid !== undefined) unregister(pid);
-    restoreTerminal();
+    detach();
+    await vm.kill();
     qmp?.close();
     forgetDir();
     rmSync(dir, { recursive: true, force: true });
   }
-  const signal = result.signal ? (await import('node:os')).constants.signals[result.signal] : null;
-  const decoded = decodeExit({ status: result.code, signal: signal ?? null }, qmp?.shutdownReason(), true);
-  notice(decoded.message);
-  return decoded;
+  const decoded = decodeExit(exit, qmp?.shutdownReason(), true);
+  if (!options.silent) {
+    notice(decoded.message);
+    notice(`serial log: ${rel(project, vm.logFile)} (also build/logs/last-run.log)`);
+  }
+  return { ...decoded, logFile: vm.logFile };
 }
