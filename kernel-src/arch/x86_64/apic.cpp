@@ -175,19 +175,22 @@ void send_startup(u32 apic_id, u8 page) { write_icr(apic_id, ICR_STARTUP | ICR_A
 
 u64 measure_timer_hz()
 {
-    // Count down from the maximum across 10 ms of PIT channel 2, three
-    // times, and keep the median.
-    u64 samples[3];
+    // Count down from the maximum across a PIT window, and keep the
+    // smallest count of a few windows: the timer starts before the window
+    // and is read after it, so a host pause can only add counts (see
+    // pit_measure_tsc_hz).
+    u64 best = ~0ull;
     write(REG_TIMER_DIVIDE, TIMER_DIVIDE_16);
-    for (int i = 0; i < 3; i++) {
+    for (u32 i = 0; i < CALIBRATION_WINDOWS; i++) {
         write(REG_LVT_TIMER, LVT_MASKED);
         write(REG_TIMER_INITIAL, 0xFFFFFFFF);
-        pit_wait_us(10000);
-        samples[i] = (0xFFFFFFFFull - read(REG_TIMER_CURRENT)) * 100;
+        pit_wait_us(CALIBRATION_WINDOW_US);
+        u64 counted = 0xFFFFFFFFull - read(REG_TIMER_CURRENT);
+        if (counted < best)
+            best = counted;
     }
     write(REG_TIMER_INITIAL, 0);
-    u64 a = samples[0], b = samples[1], c = samples[2];
-    return max(min(a, b), min(max(a, b), c));
+    return best * PIT_HZ / pit_count_for_us(CALIBRATION_WINDOW_US);
 }
 
 void start_periodic_timer(u8 vector, u32 initial_count)
