@@ -40,36 +40,65 @@ export interface RepeatSummary {
   tests: TestTally[];
 }
 
+export interface Leaf {
+  /** Dotted name: suite.case. */
+  name: string;
+  /** The parent's dotted name and this result's number: how a synthetic entry finds its real name. */
+  slot: string;
+  node: TestNode;
+}
+
 /** Leaves of a result tree with their dotted names, in order. */
-export function leaves(nodes: readonly TestNode[], prefix = ''): { name: string; node: TestNode }[] {
-  const out: { name: string; node: TestNode }[] = [];
+export function leaves(nodes: readonly TestNode[], prefix = ''): Leaf[] {
+  const out: Leaf[] = [];
   for (const n of nodes) {
     const name = prefix ? `${prefix}.${n.name}` : n.name;
-    if (n.children.length === 0) out.push({ name, node: n });
+    if (n.children.length === 0) out.push({ name, slot: `${prefix}#${n.number}`, node: n });
     else out.push(...leaves(n.children, name));
   }
   return out;
 }
 
-/** Per-test counts over the runs: every test that appeared in any run, in first-seen order. */
+// The parser's stand-ins for results a stopped log never printed (ktap.ts).
+const RUNNING = /^test \d+ \(running when the log stopped\)$/;
+const NOT_RUN = /^test \d+ \(not run\)$/;
+
+/**
+ * Per-test counts over the runs: every test that appeared in any run, in
+ * first-seen order. A run that stopped mid-suite counts the test that was
+ * running as failed (under its real name, taken from the runs that got
+ * further) and the tests after it as not reached.
+ */
 export function tallyRuns(runs: readonly RepeatRun[]): RepeatSummary {
+  const perRun = runs.map((r) => ({ run: r, leaves: leaves(r.result.tests) }));
+  const realName = new Map<string, string>();
+  for (const { leaves: ls } of perRun) {
+    for (const l of ls) if (!RUNNING.test(l.node.name) && !NOT_RUN.test(l.node.name) && !realName.has(l.slot)) realName.set(l.slot, l.name);
+  }
   const tallies = new Map<string, TestTally>();
   const seenIn = new Map<string, Set<number>>();
-  for (const r of runs) {
-    for (const { name, node } of leaves(r.result.tests)) {
-      let t = tallies.get(name);
-      if (!t) {
-        t = { name, passed: 0, skipped: 0, failed: 0, missing: 0, badRuns: [] };
-        tallies.set(name, t);
-        seenIn.set(name, new Set());
-      }
+  const tally = (name: string) => {
+    let t = tallies.get(name);
+    if (!t) {
+      t = { name, passed: 0, skipped: 0, failed: 0, missing: 0, badRuns: [] };
+      tallies.set(name, t);
+      seenIn.set(name, new Set());
+    }
+    return t;
+  };
+  for (const { run: r, leaves: ls } of perRun) {
+    for (const l of ls) {
+      const synthetic = RUNNING.test(l.node.name) || NOT_RUN.test(l.node.name);
+      const name = synthetic ? realName.get(l.slot) ?? l.name : l.name;
+      const t = tally(name);
+      if (synthetic && NOT_RUN.test(l.node.name)) continue; // counted as not reached below
       const seen = seenIn.get(name)!;
       if (seen.has(r.run)) continue; // a name repeated inside one run counts once
       seen.add(r.run);
-      if (isFailure(node.status)) {
+      if (isFailure(l.node.status)) {
         t.failed++;
         t.badRuns.push(r.run);
-      } else if (node.status === 'skip' || node.status === 'todo') t.skipped++;
+      } else if (l.node.status === 'skip' || l.node.status === 'todo') t.skipped++;
       else t.passed++;
     }
   }
@@ -109,7 +138,7 @@ function remark(t: TestTally): string {
 /** The per-test table for a person: `passed/runs name  remarks`, then the failed runs and their logs. */
 export function formatRepeat(s: RepeatSummary, color = false, header = ''): string {
   const c: ChalkInstance = chalkWith(color);
-  const width = String(s.runs).length * 2 + 1;
+  const width = Math.max('passed'.length, String(s.runs).length * 2 + 1);
   const nameWidth = Math.max(4, ...s.tests.map((t) => t.name.length));
   const out: string[] = [];
   out.push(`${s.passedRuns === s.runs ? c.green('repeat:') : c.red('repeat:')} ${s.passedRuns} of ${s.runs} run${s.runs === 1 ? '' : 's'} passed${header ? ` (${header})` : ''}`);
