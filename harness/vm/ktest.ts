@@ -5,7 +5,8 @@ import { allPassed, parseKtap, type KtapResult, type TestNode } from '../report/
 import { symbolizerFor, symbolizeText } from '../report/symbolize.js';
 import type { Project } from '../project.js';
 import type { ExitInfo } from './console.js';
-import { decodeExit, EXIT_SUCCESS, EXIT_TESTS_FAILED } from './exit.js';
+import { formatSize } from '../config/schema.js';
+import { decodeExit, explainQemuFailure, EXIT_SUCCESS, EXIT_TESTS_FAILED } from './exit.js';
 import { Watchdog } from './watchdog.js';
 import { linkLastLog, prepareSession, startConsole, timestamp, type BootOptions, type Session } from './session.js';
 
@@ -123,8 +124,9 @@ export async function runTestsOnce(session: Session, options: TestRunOptions & {
     } else if (exit.status === EXIT_TESTS_FAILED && complete) {
       problems.push('the kernel reported failing tests but every KTAP result passed');
     } else if (exit.status !== EXIT_SUCCESS && exit.status !== EXIT_TESTS_FAILED) {
-      problems.push(decoded.message);
-      relabel(result.tests, 'crashed', 'crashed', decoded.message);
+      const why = explainQemuFailure(decoded, output, formatSize(config.memoryBytes));
+      problems.push(why);
+      relabel(result.tests, 'crashed', 'crashed', why);
     } else {
       relabel(result.tests, 'crashed', 'crashed', '');
     }

@@ -10,7 +10,8 @@ import { notice } from '../log.js';
 import { rel, type Project } from '../project.js';
 import { ConsoleRewriter } from '../report/console-rewrite.js';
 import { symbolizerFor } from '../report/symbolize.js';
-import { decodeExit, type DecodedExit } from './exit.js';
+import { formatSize } from '../config/schema.js';
+import { decodeExit, explainQemuFailure, type DecodedExit } from './exit.js';
 import { Qmp } from './qmp.js';
 import { onExitRestore } from './registry.js';
 import { linkLastLog, prepareSession, socketDir, startConsole, timestamp, type BootOptions } from './session.js';
@@ -65,7 +66,7 @@ export async function runInteractive(project: Project, options: RunOptions = {})
   }
   const decoded = decodeExit(exit, qmp?.shutdownReason(), true);
   if (!options.silent) {
-    notice(decoded.message);
+    notice(explainQemuFailure(decoded, vm.output, formatSize(session.config.memoryBytes)));
     notice(`serial log: ${rel(project, vm.logFile)} (also build/logs/last-run.log)`);
   }
   return { ...decoded, logFile: vm.logFile };

@@ -4,7 +4,7 @@ import t from 'tap';
 import { discoverSources, ninjaFile, objectFor } from '../../harness/build/ninja.js';
 import { findExecutable, missingToolError, toolInfo } from '../../harness/doctor/tools.js';
 import { projectAt } from '../../harness/project.js';
-import { decodeExit } from '../../harness/vm/exit.js';
+import { decodeExit, explainQemuFailure, qemuErrorLine } from '../../harness/vm/exit.js';
 import { extractCrashReport } from '../../harness/vm/ktest.js';
 import { tempDir } from './temp-dir.js';
 
@@ -56,4 +56,17 @@ t.test('tool checks', async (t) => {
   t.ok(findExecutable('sh'));
   t.equal(missingToolError(toolInfo('ld.lld')).message, 'ld.lld not found (install the Debian package lld, or run: oskit doctor --fix)');
   t.match(missingToolError(toolInfo('grub-i386-pc')).message, /GRUB i386-pc modules .* grub-pc-bin/);
+});
+
+t.test("QEMU's own error, in one line", async (t) => {
+  const failed = decodeExit({ status: 1, signal: null });
+  const noMemory = "qemu-system-x86_64: cannot set up guest memory 'pc.ram': Cannot allocate memory\r\n";
+  t.equal(qemuErrorLine(noMemory), "cannot set up guest memory 'pc.ram': Cannot allocate memory");
+  t.equal(explainQemuFailure(failed, noMemory, '64G'), "the host cannot give QEMU 64G of guest RAM (QEMU: cannot set up guest memory 'pc.ram': Cannot allocate memory)");
+  const other = 'qemu-system-x86_64: -cdrom nothing.iso: Could not open \'nothing.iso\': No such file or directory\n';
+  t.equal(explainQemuFailure(failed, other, '512M'), "QEMU failed (exit status 1): -cdrom nothing.iso: Could not open 'nothing.iso': No such file or directory");
+  t.equal(qemuErrorLine('qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69\n'), 'failed to set MSR 0x10a to 0x69', 'the error: prefix goes too');
+  t.equal(explainQemuFailure(failed, '[ 0.1] boot\n', '512M'), 'QEMU failed (exit status 1)', 'nothing said: the status alone');
+  const panic = decodeExit({ status: 37, signal: null });
+  t.equal(explainQemuFailure(panic, noMemory, '64G'), panic.message, 'only for QEMU errors');
 });

@@ -175,22 +175,17 @@ void send_startup(u32 apic_id, u8 page) { write_icr(apic_id, ICR_STARTUP | ICR_A
 
 u64 measure_timer_hz()
 {
-    // Count down from the maximum across a PIT window, and keep the
-    // smallest count of a few windows: the timer starts before the window
-    // and is read after it, so a host pause can only add counts (see
-    // pit_measure_tsc_hz).
-    u64 best = ~0ull;
+    // Count down from the maximum across a PIT window; the timer starts
+    // before the window and is read after it (see pit_calibrate).
     write(REG_TIMER_DIVIDE, TIMER_DIVIDE_16);
-    for (u32 i = 0; i < CALIBRATION_WINDOWS; i++) {
-        write(REG_LVT_TIMER, LVT_MASKED);
+    write(REG_LVT_TIMER, LVT_MASKED);
+    u64 counted = pit_calibrate([](u16 count) {
         write(REG_TIMER_INITIAL, 0xFFFFFFFF);
-        pit_wait_us(CALIBRATION_WINDOW_US);
-        u64 counted = 0xFFFFFFFFull - read(REG_TIMER_CURRENT);
-        if (counted < best)
-            best = counted;
-    }
+        pit_wait_count(count);
+        return 0xFFFFFFFFull - read(REG_TIMER_CURRENT);
+    });
     write(REG_TIMER_INITIAL, 0);
-    return best * PIT_HZ / pit_count_for_us(CALIBRATION_WINDOW_US);
+    return counted * PIT_HZ / pit_count_for_us(CALIBRATION_WINDOW_US);
 }
 
 void start_periodic_timer(u8 vector, u32 initial_count)

@@ -39,33 +39,21 @@ u16 pit_count_for_us(u32 us)
     return static_cast<u16>(count > 0xFFFF ? 0xFFFF : count == 0 ? 1 : count);
 }
 
-void pit_wait_us(u32 us)
+void pit_wait_count(u16 count)
 {
-    channel2_oneshot(pit_count_for_us(us));
+    channel2_oneshot(count);
     while (!channel2_done())
         arch::cpu_relax();
 }
 
 u64 pit_measure_tsc_hz()
 {
-    // Take the shortest of a few windows. Under emulation the host can stop
-    // the vCPU at any moment while both clocks run on; reading the TSC before
-    // starting the PIT and after seeing it finish means such a pause can only
-    // stretch a window, never shorten it, so the smallest count is closest
-    // to the truth. (The median of three, which the APIC timer used, kept
-    // stretched windows under load: 18% off, ticks at 62 Hz for 100 Hz.)
-    u16 count = pit_count_for_us(CALIBRATION_WINDOW_US);
-    u64 best = ~0ull;
-    for (u32 i = 0; i < CALIBRATION_WINDOWS; i++) {
+    u64 cycles = pit_calibrate([](u16 count) {
         u64 start = arch::read_timestamp();
-        channel2_oneshot(count);
-        while (!channel2_done())
-            arch::cpu_relax();
-        u64 cycles = arch::read_timestamp() - start;
-        if (cycles < best)
-            best = cycles;
-    }
-    return best * PIT_HZ / count;
+        pit_wait_count(count);
+        return arch::read_timestamp() - start;
+    });
+    return cycles * PIT_HZ / pit_count_for_us(CALIBRATION_WINDOW_US);
 }
 
 } // namespace x86
