@@ -47,7 +47,7 @@ export async function accelVerdict(project: Project): Promise<string> {
     d = decideAccel('auto', device, await cachedProbe(project));
   }
   if (d.kind !== 'use') return 'unknown';
-  return d.accel === 'kvm' ? 'kvm (the probe guest ran under KVM)' : `tcg${d.notice ? `: ${d.notice.replace(/; using TCG$/, '')}` : ''}`;
+  return d.accel === 'kvm' ? `kvm (the probe guest ran under KVM${d.cpu ? ` with -cpu ${d.cpu}; ${d.notice?.replace(/^KVM with -cpu \S+ \((.*)\)$/, '$1')}` : ''})` : `tcg${d.notice ? `: ${d.notice.replace(/; using TCG$/, '')}` : ''}`;
 }
 
 export function formatTable(statuses: readonly ToolStatus[]): string {

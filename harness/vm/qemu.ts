@@ -3,6 +3,8 @@ import type { Accel } from './accel.js';
 
 export interface QemuOptions {
   accel: Accel;
+  /** The -cpu value (default: host under KVM, max under TCG). */
+  cpu?: string;
   smp: number;
   /** Guest RAM in bytes. */
   memoryBytes: number;
@@ -70,7 +72,7 @@ export function qemuArgs(o: QemuOptions): string[] {
   const { machine, extraArgs } = resolveMachine(o.machine, o.extraArgs);
   const args = [
     '-M', machine,
-    '-cpu', o.accel === 'kvm' ? 'host' : 'max',
+    '-cpu', o.cpu ?? (o.accel === 'kvm' ? 'host' : 'max'),
     '-accel', o.accel,
     '-smp', String(o.smp),
     '-m', memoryArg(o.memoryBytes),

@@ -23,6 +23,8 @@ export interface Session {
   project: Project;
   config: Config;
   accel: Accel;
+  /** The -cpu value when the accelerator's default does not run (see accel.ts). */
+  cpu?: string;
   iso: string;
   /** The KVM fallback notice, when there was one. */
   notice?: string;
@@ -42,6 +44,7 @@ export async function prepareSession(project: Project, options: BootOptions = {}
   const choice = await resolveAccel(project, request);
   const prepared = await prepare(project, { ...options, ...(smp !== undefined ? { smp } : {}), iso: true, quiet: options.quiet ?? options.silent });
   const session: Session = { project, config: prepared.config, accel: choice.accel, iso: prepared.iso! };
+  if (choice.cpu) session.cpu = choice.cpu;
   if (choice.notice) session.notice = choice.notice;
   if (!options.silent) {
     if (choice.notice) notice(choice.notice);
@@ -54,6 +57,7 @@ export async function prepareSession(project: Project, options: BootOptions = {}
 export function sessionQemuOptions(s: Session, extra: Partial<QemuOptions> = {}): QemuOptions {
   return {
     accel: s.accel,
+    ...(s.cpu ? { cpu: s.cpu } : {}),
     smp: s.config.cpus,
     memoryBytes: s.config.memoryBytes,
     iso: path.relative(s.project.root, s.iso) || s.iso,
