@@ -18,8 +18,9 @@ export interface ToolStatus {
 async function versionOf(tool: Tool, file: string): Promise<string | undefined> {
   if (!tool.versionArgs) return undefined;
   const r = await execa(file, tool.versionArgs, { reject: false, timeout: 5000, all: true, stdin: 'ignore' });
-  const first = String(r.all ?? '').split('\n').find((l) => l.trim() !== '');
-  return first?.trim();
+  const lines = String(r.all ?? '').split('\n');
+  const line = lines.find((l) => l.trim() !== '' && (!tool.versionLine || tool.versionLine.test(l)));
+  return line?.trim();
 }
 
 export async function checkTools(): Promise<ToolStatus[]> {

@@ -56,6 +56,7 @@ t.test('tool checks', async (t) => {
   t.ok(findExecutable('sh'));
   t.equal(missingToolError(toolInfo('ld.lld')).message, 'ld.lld not found (install the Debian package lld, or run: oskit doctor --fix)');
   t.match(missingToolError(toolInfo('grub-i386-pc')).message, /GRUB i386-pc modules .* grub-pc-bin/);
+  t.equal(missingToolError(toolInfo('llvm-symbolizer')).message, 'llvm-symbolizer not found (install the Debian package llvm, or run: oskit doctor --fix)', 'doctor --fix installs llvm for the symboliser');
 });
 
 t.test("QEMU's own error, in one line", async (t) => {
