@@ -5,7 +5,7 @@ import { prepare } from './build/pipeline.js';
 import { benchBoot, formatBench } from './bench/boot.js';
 import { benchSmp, smpReport } from './bench/smp.js';
 import { formatSmpTable, smpJson } from './bench/smp-report.js';
-import { colorErr, colorOut } from './color.js';
+import { colorErr } from './color.js';
 import { runDoctor } from './doctor/doctor.js';
 import { isOskitError, OskitError } from './errors.js';
 import { printError } from './log.js';

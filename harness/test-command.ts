@@ -2,6 +2,7 @@
 // (--repeat) reported as per-test pass counts. Reports go to stdout; notices,
 // progress and the log locations to stderr.
 import { colorErr, colorOut } from './color.js';
+import { formatSize } from './config/schema.js';
 import { OskitError } from './errors.js';
 import { rel, type Project } from './project.js';
 import { toJson } from './report/json.js';
@@ -45,7 +46,7 @@ function runFacts(project: Project, run: TestRun) {
 }
 
 function junitProperties(project: Project, run: TestRun) {
-  return { accel: run.session.accel, cpus: run.session.config.cpus, memory: sessionHeader(run.session), log: rel(project, run.logFile), qemuCommand: run.command };
+  return { accel: run.session.accel, cpus: run.session.config.cpus, memory: formatSize(run.session.config.memoryBytes), log: rel(project, run.logFile), qemuCommand: run.command };
 }
 
 function reportOne(project: Project, run: TestRun, reporter: Reporter, raw: boolean): void {
