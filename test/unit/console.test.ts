@@ -3,9 +3,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import t from 'tap';
+import { ConsoleRewriter } from '../../harness/report/console-rewrite.js';
+import type { Symbolizer } from '../../harness/report/symbolize.js';
 import { Console, ExpectError } from '../../harness/vm/console.js';
 import { isAlive, livePids } from '../../harness/vm/registry.js';
+import { attachTerminal } from '../../harness/vm/terminal.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'oskit-console-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,5 +54,28 @@ t.test('send types on the console; matches consume output in order', async (t) =
   vm.send('second\n');
   await vm.expect('got second', 5000);
   await t.rejects(vm.expect('got first', 100), { message: /timed out after 100 ms waiting for "got first"/ }, 'an earlier match is not found again');
+  await vm.kill();
+});
+
+t.test('a terminal attached to a console: keys in, output rewritten as it streams, a prompt not held back', async (t) => {
+  const vm = Console.start({ binary: 'sh', args: ['-c', 'stty -echo; read l; echo "got $l"; printf "  #0 0x%016x\\r\\n" 4112; printf "  R"; sleep 1; printf "IP text\\r\\n\\$ "; exec sleep 30'], logFile: path.join(dir, 'd.log') });
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let shown = '';
+  output.on('data', (d: Buffer) => (shown += d.toString()));
+  const symbolizer: Symbolizer = { backend: 'llvm-symbolizer', describe: (q) => q.map((x) => (x.address === 0x1010n ? 'f+0x10 (f.cpp:3)' : undefined)) };
+  const detach = attachTerminal(vm, new ConsoleRewriter(symbolizer), { input, output });
+  input.write('hello\n');
+  const until = async (re: RegExp) => {
+    for (let i = 0; i < 100 && !re.test(shown); i++) await new Promise((r) => setTimeout(r, 50));
+    return re.test(shown);
+  };
+  t.ok(await until(/got hello/), 'typed keys reach the program');
+  // (the pty turns each LF into CR LF: the program's CR LF arrives as CR CR LF)
+  t.ok(await until(/ {2}#0 0x0000000000001010 f\+0x10 \(f\.cpp:3\)\r+\n/), 'a frame line is symbolised, its CRs kept');
+  t.ok(await until(/ {2}RIP text\r+\n\$ $/), 'a held line start comes out when its line does not turn into a frame; the prompt is shown at once');
+  detach();
+  detach();
+  t.equal(input.listenerCount('data'), 0, 'keys no longer forwarded after detach');
   await vm.kill();
 });
