@@ -1,7 +1,7 @@
 // A QEMU whose serial port is a pty held by the harness: the whole serial log
 // is kept (in memory and in a file written as it arrives, so it survives a
 // hang), and callers wait for patterns with a bound instead of sleeping.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import pty from 'node-pty';
 import { OskitError } from '../errors.js';
@@ -19,6 +19,13 @@ export interface ConsoleOptions {
   args: readonly string[];
   /** The serial log file, written as output arrives. */
   logFile: string;
+  /**
+   * QEMU's own raw log of the same output (-chardev ...,logfile=): node-pty
+   * drops what is still unread 200 ms after the child exits, which a loaded
+   * host reaches; the missing tail is taken from here at exit (then the file
+   * is removed).
+   */
+  serialLog?: string;
   cwd?: string;
   binary?: string;
   /** Size of the pty (default 200x50); an interactive console passes the terminal's. */
@@ -67,6 +74,7 @@ export class Console {
   private fd: number | undefined;
   private exitInfo: ExitInfo | undefined;
   private readonly exitPromise: Promise<ExitInfo>;
+  private readonly serialLog: string | undefined;
   private readonly waiters = new Set<Waiter>();
   private readonly lineListeners = new Set<(line: string) => void>();
   private readonly outputListeners = new Set<(raw: string) => void>();
@@ -77,6 +85,7 @@ export class Console {
     const binary = options.binary ?? QEMU_BINARY;
     this.command = shellQuote([binary, ...options.args]);
     this.logFile = options.logFile;
+    this.serialLog = options.serialLog;
     mkdirSync(path.dirname(options.logFile), { recursive: true });
     this.fd = openSync(options.logFile, 'w');
     this.startedAt = Date.now();
@@ -94,6 +103,7 @@ export class Console {
     this.term.onData((data) => this.onData(data));
     this.exitPromise = new Promise((resolve) => {
       this.term.onExit(({ exitCode, signal }) => {
+        this.recoverTail();
         this.exitInfo = signal ? { status: null, signal } : { status: exitCode, signal: null };
         unregister(this.pid);
         if (this.partial) this.emitLine(this.partial);
@@ -124,6 +134,25 @@ export class Console {
     this.partial = parts.pop() ?? '';
     for (const line of parts) this.emitLine(line);
     for (const w of [...this.waiters]) w.find();
+  }
+
+  /** Feed what QEMU wrote but the pty did not deliver (see ConsoleOptions.serialLog). */
+  private recoverTail(): void {
+    if (!this.serialLog) return;
+    let raw: string;
+    try {
+      raw = readFileSync(this.serialLog, 'utf8');
+      rmSync(this.serialLog, { force: true });
+    } catch {
+      return;
+    }
+    // Skip as many characters as were received (CRs do not count: they were
+    // stripped here, and the pty adds its own).
+    let seen = 0;
+    let i = 0;
+    for (; i < raw.length && seen < this.text.length; i++) if (raw[i] !== '\r') seen++;
+    if (seen < this.text.length || !raw.slice(0, i).replaceAll('\r', '').endsWith(this.text.slice(-200))) return;
+    if (i < raw.length) this.onData(raw.slice(i));
   }
 
   private emitLine(line: string): void {

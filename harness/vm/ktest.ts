@@ -119,8 +119,12 @@ export async function runTestsOnce(session: Session, options: TestRunOptions & {
     if (decoded.outcome === 'panic' || decoded.outcome === 'triple-fault') {
       problems.push(decoded.message);
       relabel(result.tests, 'crashed', 'crashed', decoded.message);
-    } else if (exit.status === EXIT_SUCCESS && !complete && !result.crashed) {
-      problems.push('the kernel reported success but the KTAP results contain failures');
+    } else if (exit.status === EXIT_SUCCESS && !complete) {
+      const why = result.crashed
+        ? 'the kernel reported success but its KTAP output stops before the end of the run'
+        : 'the kernel reported success but the KTAP results contain failures';
+      problems.push(why);
+      if (result.crashed) relabel(result.tests, 'crashed', 'crashed', why);
     } else if (exit.status === EXIT_TESTS_FAILED && complete) {
       problems.push('the kernel reported failing tests but every KTAP result passed');
     } else if (exit.status !== EXIT_SUCCESS && exit.status !== EXIT_TESTS_FAILED) {

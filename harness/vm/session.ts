@@ -85,13 +85,17 @@ export interface StartOptions {
 
 /** Boot the session's ISO with the serial console on a pty held by the harness. */
 export function startConsole(s: Session, options: StartOptions): { console: Console; args: string[] } {
+  // QEMU's own log of the serial, for what the pty loses at exit (console.ts).
+  const serialLog = path.join(s.project.logsDir, `.${options.logName}.qemu`);
   const args = qemuArgs(sessionQemuOptions(s, {
+    serialLog,
     ...(options.qemu ?? {}),
     ...(options.cmdlineExtra ? { cmdlineExtra: options.cmdlineExtra } : {}),
     ...(options.machine ? { machine: options.machine } : {}),
     ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
   }));
-  const console = Console.start({ args, logFile: path.join(s.project.logsDir, options.logName), cwd: s.project.root, ...(options.size ?? {}) });
+  mkdirSync(s.project.logsDir, { recursive: true });
+  const console = Console.start({ args, logFile: path.join(s.project.logsDir, options.logName), serialLog, cwd: s.project.root, ...(options.size ?? {}) });
   return { console, args };
 }
 

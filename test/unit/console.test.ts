@@ -1,6 +1,6 @@
 // The console driver against small stand-in programs instead of QEMU: the
 // same pty, log, expect, send and kill paths, in milliseconds.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -78,4 +78,23 @@ t.test('a terminal attached to a console: keys in, output rewritten as it stream
   detach();
   t.equal(input.listenerCount('data'), 0, 'keys no longer forwarded after detach');
   await vm.kill();
+});
+
+t.test("what the pty lost at exit comes from QEMU's own serial log", async (t) => {
+  // The stand-in prints one line on the pty and "its log" holds two, as when
+  // node-pty dropped the unread tail 200 ms after QEMU exited.
+  const qemuLog = path.join(dir, '.e.log.qemu');
+  const vm = Console.start({ binary: 'sh', args: ['-c', `printf "one\\r\\n"; sleep 0.3; printf "one\\r\\ntwo\\r\\n# ktest: 1 passed\\r\\n" > ${qemuLog}`], logFile: path.join(dir, 'e.log'), serialLog: qemuLog });
+  const lines: string[] = [];
+  vm.onLine((l) => lines.push(l));
+  const seen = vm.expect(/# ktest: (\d+) passed/, 10_000);
+  await vm.waitExit();
+  t.equal(vm.output, 'one\ntwo\n# ktest: 1 passed\n', 'the tail is appended, CRs stripped');
+  t.same(lines, ['one', 'two', '# ktest: 1 passed'], 'its lines reach the listeners');
+  t.equal((await seen)[1], '1', 'and a waiting expect');
+  t.equal(readFileSync(path.join(dir, 'e.log'), 'utf8'), vm.output, 'and the log file');
+  t.notOk(existsSync(qemuLog), "QEMU's log is removed");
+  const other = Console.start({ binary: 'sh', args: ['-c', `printf "mine\\r\\n"; printf "something else\\r\\n" > ${qemuLog}`], logFile: path.join(dir, 'f.log'), serialLog: qemuLog });
+  await other.waitExit();
+  t.equal(other.output, 'mine\n', 'a log that does not continue what was seen is ignored');
 });
