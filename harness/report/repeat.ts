@@ -88,10 +88,15 @@ export function tallyRuns(runs: readonly RepeatRun[]): RepeatSummary {
   };
   for (const { run: r, leaves: ls } of perRun) {
     for (const l of ls) {
-      const synthetic = RUNNING.test(l.node.name) || NOT_RUN.test(l.node.name);
-      const name = synthetic ? realName.get(l.slot) ?? l.name : l.name;
+      const notRun = NOT_RUN.test(l.node.name);
+      const synthetic = notRun || RUNNING.test(l.node.name);
+      const known = synthetic ? realName.get(l.slot) : l.name;
+      // A stand-in for a whole suite that never started has no one name:
+      // its tests are counted as not reached under their own names.
+      if (known === undefined && notRun) continue;
+      const name = known ?? l.name;
       const t = tally(name);
-      if (synthetic && NOT_RUN.test(l.node.name)) continue; // counted as not reached below
+      if (notRun) continue; // counted as not reached below
       const seen = seenIn.get(name)!;
       if (seen.has(r.run)) continue; // a name repeated inside one run counts once
       seen.add(r.run);

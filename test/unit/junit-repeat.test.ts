@@ -110,6 +110,13 @@ t.test('repeat tally: passes, failures, runs that stopped early', async (t) => {
   t.equal(json.accel, 'tcg');
   t.equal(json.tests.length, 4);
 
+  // A run that died in the first of two suites: the second suite's stand-in
+  // ('test 2 (not run)') is not a row of its own.
+  const two = parseKtap('KTAP version 1\n1..2\n  KTAP version 1\n  # Subtest: s\n  1..1\n  ok 1 a\nok 1 s\n  KTAP version 1\n  # Subtest: u\n  1..1\n  ok 1 x\nok 2 u\n');
+  const diedEarly = parseKtap('KTAP version 1\n1..2\n  KTAP version 1\n  # Subtest: s\n  1..1\n');
+  const early = tallyRuns([run(1, two), run(2, diedEarly, ['stopped QEMU: x'])]);
+  t.same(early.tests.map((x) => [x.name, x.passed, x.failed, x.missing]), [['s.a', 1, 1, 0], ['u.x', 1, 0, 1]]);
+
   const clean = tallyRuns([run(1, pass), run(2, pass)]);
   t.equal(clean.passedRuns, 2);
   t.match(formatRepeat(clean), /\n +2\/2 {2}s\.a\n/);
