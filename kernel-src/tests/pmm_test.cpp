@@ -61,27 +61,6 @@ void never_hands_out_reserved_memory(KTest& t)
         pmm::free_page(pages[i]);
 }
 
-// Prints "taken N of M pages" at most once a second of a long loop, so a
-// 20 GiB run shows progress instead of minutes of silence.
-class Progress {
-public:
-    Progress(KTest& t, const char* what, u64 total) : m_t(t), m_what(what), m_total(total) {}
-    void update(u64 done)
-    {
-        u64 now = time::since_boot_ns();
-        if (now - m_last < 1000000000ull)
-            return;
-        m_last = now;
-        m_t.note("%s %lu of %lu pages", m_what, done, m_total);
-    }
-
-private:
-    KTest& m_t;
-    const char* m_what;
-    u64 m_total;
-    u64 m_last = time::since_boot_ns();
-};
-
 void exhaust_then_recover(KTest& t)
 {
     // Which pages were handed out, one bit per page of RAM, in pages taken
@@ -96,7 +75,6 @@ void exhaust_then_recover(KTest& t)
 
     u64 before = pmm::stats().free_pages;
     u64 taken = 0, duplicates = 0, outside = 0;
-    Progress taking(t, "taken", before);
     u64 start = time::since_boot_ns();
     for (;;) {
         auto page = pmm::alloc_page();
@@ -114,7 +92,7 @@ void exhaust_then_recover(KTest& t)
             seen[n / 64] |= 1ull << (n % 64);
         }
         if (taken % 4096 == 0)
-            taking.update(taken);
+            t.progress("taken %lu of %lu pages", taken, before);
     }
     u64 alloc_ns = time::since_boot_ns() - start;
     KEXPECT_EQ(t, duplicates, 0u);
@@ -166,13 +144,12 @@ void exhaust_then_recover(KTest& t)
 
     // Everything back, in address order; freeing a page twice would panic.
     u64 freed = 0;
-    Progress freeing(t, "freed", taken);
     start = time::since_boot_ns();
     for (u64 w = 0; w < seen_pages * PAGE_SIZE / 8; w++) {
         for (u64 bits = seen[w]; bits; bits &= bits - 1) {
             pmm::free_page((w * 64 + __builtin_ctzll(bits)) * PAGE_SIZE);
             if (++freed % 4096 == 0)
-                freeing.update(freed);
+                t.progress("freed %lu of %lu pages", freed, taken);
         }
     }
     u64 free_ns = time::since_boot_ns() - start;
