@@ -5,22 +5,18 @@ import { prepare } from './build/pipeline.js';
 import { benchBoot, formatBench } from './bench/boot.js';
 import { benchSmp, smpReport } from './bench/smp.js';
 import { formatSmpTable, smpJson } from './bench/smp-report.js';
-import { colorErr, colorOut } from './color.js';
+import { colorErr } from './color.js';
 import { runDoctor } from './doctor/doctor.js';
 import { formatSyscallList } from './syscall/list.js';
 import { syscallsMarkdown } from './syscall/generate.js';
 import { isOskitError, OskitError } from './errors.js';
 import { printError } from './log.js';
 import { findProject, packageVersion, rel } from './project.js';
-import { toJson } from './report/json.js';
-import { toPretty } from './report/pretty.js';
-import { symbolizeText, loadSymbolizer } from './report/symbolize.js';
-import { toTap } from './report/tap.js';
+import { parseCount, REPORTERS, testCommand, type Reporter } from './test-command.js';
 import { runDebug } from './vm/debug.js';
 import { runExec } from './vm/exec.js';
-import { runKernelTests } from './vm/ktest.js';
+import { MAX_REPEAT } from './vm/repeat.js';
 import { runInteractive } from './vm/run.js';
-import { sessionHeader } from './vm/session.js';
 
 interface Global {
   config?: string;
@@ -178,39 +174,22 @@ export function buildProgram(): Command {
     .addOption(smpOption())
     .addOption(memOption())
     .option('--filter <glob>', 'only suites or suite.case names matching the glob (ktest=GLOB)')
-    .addOption(new Option('--reporter <kind>', 'report format (default: pretty on a TTY, tap otherwise)').choices(['tap', 'pretty', 'json']))
+    .addOption(new Option('--reporter <kind>', 'report format (default: pretty on a TTY, tap otherwise)').choices(REPORTERS))
     .option('--raw', 'print the raw serial log (symbolised) instead of a report')
     .addOption(addOption())
     .addOption(traceOption())
-    .action((flags: BootFlags & RootfsFlags & { filter?: string; reporter?: string; raw?: boolean }) => guarded(async () => {
-      const project = findProject();
-      const run = await runKernelTests(project, {
+    .option('--repeat <n>', 'boot N times (a fresh boot each) and report how often each test passed')
+    .argument('[qemu-args...]', 'extra QEMU arguments after --')
+    .action((qemuExtra: string[], flags: BootFlags & RootfsFlags & { filter?: string; reporter?: Reporter; raw?: boolean; repeat?: string }) => guarded(async () => {
+      return testCommand(findProject(), {
         ...bootOptions(global(), flags),
         ...rootfsOptions(flags),
         ...(flags.filter ? { filter: flags.filter } : {}),
+        ...(flags.reporter ? { reporter: flags.reporter } : {}),
+        ...(flags.raw ? { raw: true } : {}),
+        ...(flags.repeat !== undefined ? { repeat: parseCount('--repeat', flags.repeat, MAX_REPEAT) } : {}),
+        ...(qemuExtra.length ? { extraArgs: qemuExtra } : {}),
       });
-      const reporter = flags.reporter ?? (process.stdout.isTTY ? 'pretty' : 'tap');
-      if (flags.raw) process.stdout.write(symbolizeText(run.output, loadSymbolizer(project.kernelElf)));
-      else if (reporter === 'json') {
-        process.stdout.write(toJson(run.result, {
-          accel: run.session.accel,
-          cpus: run.session.config.cpus,
-          memory: sessionHeader(run.session),
-          qemuExitStatus: run.exit.status,
-          qemuCommand: run.command,
-          log: rel(project, run.logFile),
-          durationMs: run.durationMs,
-          problems: run.problems,
-        }));
-      } else if (reporter === 'tap') process.stdout.write(toTap(run.result));
-      else process.stdout.write(toPretty(run.result, colorOut.level > 0));
-      if (!run.passed) {
-        if (run.crashReport) process.stderr.write(`${run.crashReport.join('\n')}\n`);
-        for (const p of run.problems) process.stderr.write(colorErr.red(`oskit: ${p}`) + '\n');
-        process.stderr.write(`oskit: QEMU command: ${run.command}\n`);
-      }
-      process.stderr.write(`oskit: serial log: ${rel(project, run.logFile)} (also build/logs/last-test.log), ${(run.durationMs / 1000).toFixed(1)} s\n`);
-      return run.passed ? 0 : 1;
     }));
 
   program

@@ -5,9 +5,10 @@
 import os from 'node:os';
 import { OskitError } from '../errors.js';
 import { rel, type Project } from '../project.js';
-import { loadSymbolizer, symbolizeLines } from '../report/symbolize.js';
+import { symbolizerFor, symbolizeText } from '../report/symbolize.js';
 import { TAIL_LINES, type ExitInfo } from '../vm/console.js';
-import { decodeExit, EXIT_SUCCESS } from '../vm/exit.js';
+import { formatSize } from '../config/schema.js';
+import { decodeExit, explainQemuFailure, EXIT_SUCCESS } from '../vm/exit.js';
 import { prepareSession, startConsole, timestamp, type BootOptions, type Session } from '../vm/session.js';
 import { checkSmpBench, parseSmpBench, parseSmpLine, smpRows, type SmpParse, type SmpRow, type SmpSample } from './smp-parse.js';
 import type { SmpReport } from './smp-report.js';
@@ -46,8 +47,7 @@ export const DONE_LINE = /bench smp: done/;
 
 /** The failure with what the user needs to see: the console tail (symbolised) and the QEMU command. */
 function failure(project: Project, message: string, output: string, command: string, logFile: string): OskitError {
-  const tail = output.replace(/\n$/, '').split('\n').slice(-TAIL_LINES);
-  const lines = symbolizeLines(tail, loadSymbolizer(project.kernelElf));
+  const lines = symbolizeText(output, symbolizerFor(project)).replace(/\n$/, '').split('\n').slice(-TAIL_LINES);
   return new OskitError(message, `the whole serial log is ${rel(project, logFile)}`, {
     details: `--- last ${lines.length} console lines ---\n${lines.join('\n')}\n--- QEMU command ---\n${command}\n`,
   });
@@ -91,7 +91,7 @@ export async function benchSmp(project: Project, options: SmpBenchOptions = {}):
 
   const parsed = parseSmpBench(output);
   const decoded = decodeExit(exit);
-  if (!parsed.done) throw fail(`bench smp: QEMU exited before "bench smp: done": ${decoded.message}`);
+  if (!parsed.done) throw fail(`bench smp: QEMU exited before "bench smp: done": ${explainQemuFailure(decoded, output, formatSize(config.memoryBytes))}`);
   if (exit.status !== EXIT_SUCCESS) throw fail(`bench smp: the kernel printed "bench smp: done", but ${decoded.message}`);
 
   const cpusOnline = parsed.online?.online ?? config.cpus;

@@ -18,8 +18,9 @@ export interface ToolStatus {
 async function versionOf(tool: Tool, file: string): Promise<string | undefined> {
   if (!tool.versionArgs) return undefined;
   const r = await execa(file, tool.versionArgs, { reject: false, timeout: 5000, all: true, stdin: 'ignore' });
-  const first = String(r.all ?? '').split('\n').find((l) => l.trim() !== '');
-  return first?.trim();
+  const lines = String(r.all ?? '').split('\n');
+  const line = lines.find((l) => l.trim() !== '' && (!tool.versionLine || tool.versionLine.test(l)));
+  return line?.trim();
 }
 
 export async function checkTools(): Promise<ToolStatus[]> {
@@ -47,7 +48,7 @@ export async function accelVerdict(project: Project): Promise<string> {
     d = decideAccel('auto', device, await cachedProbe(project));
   }
   if (d.kind !== 'use') return 'unknown';
-  return d.accel === 'kvm' ? 'kvm (the probe guest ran under KVM)' : `tcg${d.notice ? `: ${d.notice.replace(/; using TCG$/, '')}` : ''}`;
+  return d.accel === 'kvm' ? `kvm (the probe guest ran under KVM${d.cpu ? ` with -cpu ${d.cpu}; ${d.notice?.replace(/^KVM with -cpu \S+ \((.*)\)$/, '$1')}` : ''})` : `tcg${d.notice ? `: ${d.notice.replace(/; using TCG$/, '')}` : ''}`;
 }
 
 export function formatTable(statuses: readonly ToolStatus[]): string {

@@ -7,7 +7,7 @@ import { OskitError } from '../errors.js';
 
 export type ToolName =
   | 'clang' | 'clang++' | 'ld.lld' | 'ninja' | 'musl-gcc' | 'gcc' | 'grub-mkrescue' | 'grub-i386-pc'
-  | 'xorriso' | 'mformat' | 'qemu-system-x86_64' | 'gdb';
+  | 'xorriso' | 'mformat' | 'qemu-system-x86_64' | 'llvm-symbolizer' | 'gdb';
 
 export interface Tool {
   name: ToolName;
@@ -15,6 +15,8 @@ export interface Tool {
   pkg: string;
   /** Arguments that print the version; undefined for non-executables. */
   versionArgs?: string[];
+  /** The line of the version output to show (default: the first non-empty one). */
+  versionLine?: RegExp;
   /** A directory to test instead of an executable on PATH. */
   dir?: string;
   optional?: boolean;
@@ -34,6 +36,8 @@ export const TOOLS: readonly Tool[] = [
   { name: 'xorriso', pkg: 'xorriso', versionArgs: ['-version'], purpose: 'writes the ISO for grub-mkrescue' },
   { name: 'mformat', pkg: 'mtools', versionArgs: ['--version'], purpose: 'EFI image for grub-mkrescue' },
   { name: 'qemu-system-x86_64', pkg: 'qemu-system-x86', versionArgs: ['--version'], purpose: 'runs the kernel' },
+  // Backtraces with source lines; without it binutils' addr2line does the same job.
+  { name: 'llvm-symbolizer', pkg: 'llvm', versionArgs: ['--version'], versionLine: /LLVM version/, purpose: 'symbolises backtraces' },
   { name: 'gdb', pkg: 'gdb', versionArgs: ['--version'], optional: true, purpose: 'oskit debug' },
 ];
 

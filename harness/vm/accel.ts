@@ -7,6 +7,9 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { OskitError } from '../errors.js';
 import type { Project } from '../project.js';
+import { findExecutable } from '../doctor/tools.js';
+import { qemuErrorLine } from './exit.js';
+import { QEMU_BINARY } from './qemu.js';
 import { register, unregister, killGroup } from './registry.js';
 
 export type Accel = 'kvm' | 'tcg';
@@ -15,8 +18,14 @@ export type KvmDevice = 'ok' | 'missing' | 'no-access';
 
 export interface ProbeResult {
   works: boolean;
-  /** Why KVM is unusable, e.g. 'probe guest did not run within 4 s'. */
+  /**
+   * Why KVM is unusable, in QEMU's own words where it said something, per
+   * -cpu model tried: '-cpu host: failed to set MSR 0x10a to 0x69; -cpu
+   * host,-arch-capabilities: probe guest did not run within 4 s'.
+   */
   reason: string;
+  /** The -cpu value KVM ran the probe with (host, or host,-arch-capabilities). */
+  cpu?: string;
   /** Wall time of the KVM probe boot, spawn to exit. */
   kvmMs?: number;
   /** Wall time of the same probe under TCG, for comparison. */
@@ -24,11 +33,14 @@ export interface ProbeResult {
 }
 
 export type AccelDecision =
-  | { kind: 'use'; accel: Accel; notice?: string }
+  | { kind: 'use'; accel: Accel; cpu?: string; notice?: string }
   | { kind: 'probe' }
   | { kind: 'error'; message: string; hint: string };
 
 export const PROBE_TIMEOUT_MS = 4000;
+/** The CPU model for KVM, and the one tried when QEMU cannot set up that one (see probeKvm). */
+export const KVM_CPU = 'host';
+export const KVM_FALLBACK_CPU = 'host,-arch-capabilities';
 export const CACHE_TTL_MS = 10 * 60 * 1000;
 /** The probe guest writes 0x21 to isa-debug-exit: QEMU exits (0x21 << 1) | 1. */
 export const PROBE_EXIT_STATUS = 0x21 * 2 + 1;
@@ -66,7 +78,11 @@ export function decideAccel(request: AccelRequest, device: KvmDevice, probe?: Pr
       hint: 'use --accel tcg (or auto)',
     };
   }
-  if (probe.works) return { kind: 'use', accel: 'kvm' };
+  if (probe.works) {
+    if (!probe.cpu || probe.cpu === KVM_CPU) return { kind: 'use', accel: 'kvm' };
+    // Only the fallback model ran: say why, once, and use it.
+    return { kind: 'use', accel: 'kvm', cpu: probe.cpu, notice: `KVM with -cpu ${probe.cpu} (${probe.reason})` };
+  }
   if (request === 'kvm') {
     return { kind: 'error', message: `--accel kvm: KVM does not run guests here (${probe.reason})`, hint: 'use --accel tcg (or auto)' };
   }
@@ -98,14 +114,22 @@ export function probeBootSector(): Buffer {
 
 interface CacheEntry extends ProbeResult {
   at: number;
+  /** What the verdict was measured with (the QEMU binary, the KVM device): another setup probes again. */
+  setup?: string;
 }
 
-export function readProbeCache(project: Project, now = Date.now()): ProbeResult | undefined {
+/** The QEMU binary found on PATH and the KVM device node the verdict depends on. */
+export function probeSetup(): string {
+  return `${findExecutable(QEMU_BINARY) ?? QEMU_BINARY} ${process.env.OSKIT_KVM_DEVICE ?? '/dev/kvm'}`;
+}
+
+export function readProbeCache(project: Project, now = Date.now(), setup = probeSetup()): ProbeResult | undefined {
   try {
     const entry = JSON.parse(readFileSync(path.join(project.buildDir, 'accel.json'), 'utf8')) as CacheEntry;
     if (typeof entry.at !== 'number' || typeof entry.works !== 'boolean' || typeof entry.reason !== 'string') return undefined;
-    if (now - entry.at < 0 || now - entry.at > CACHE_TTL_MS) return undefined;
+    if (now - entry.at < 0 || now - entry.at > CACHE_TTL_MS || entry.setup !== setup) return undefined;
     const out: ProbeResult = { works: entry.works, reason: entry.reason };
+    if (typeof entry.cpu === 'string') out.cpu = entry.cpu;
     if (typeof entry.kvmMs === 'number') out.kvmMs = entry.kvmMs;
     if (typeof entry.tcgMs === 'number') out.tcgMs = entry.tcgMs;
     return out;
@@ -116,18 +140,28 @@ export function readProbeCache(project: Project, now = Date.now()): ProbeResult 
 
 function writeProbeCache(project: Project, result: ProbeResult): void {
   mkdirSync(project.buildDir, { recursive: true });
-  const entry: CacheEntry = { ...result, at: Date.now() };
+  const entry: CacheEntry = { ...result, at: Date.now(), setup: probeSetup() };
   writeFileSync(path.join(project.buildDir, 'accel.json'), JSON.stringify(entry, null, 2) + '\n');
 }
 
-/** Boot the probe sector with one accelerator, bounded by PROBE_TIMEOUT_MS. */
-async function runProbe(project: Project, accel: Accel): Promise<{ ms: number; timedOut: boolean; exitCode?: number; detail: string }> {
+export interface ProbeRun {
+  ms: number;
+  timedOut: boolean;
+  exitCode?: number;
+  /** The signal that ended QEMU (SIGABRT after a failed assertion). */
+  signal?: string;
+  /** What QEMU printed (stdout and stderr). */
+  output: string;
+}
+
+/** Boot the probe sector with one accelerator and CPU model, bounded by PROBE_TIMEOUT_MS. */
+async function runProbe(project: Project, accel: Accel, cpu: string): Promise<ProbeRun> {
   mkdirSync(project.buildDir, { recursive: true });
   const image = path.join(project.buildDir, 'accel-probe.img');
   writeFileSync(image, probeBootSector());
   const started = Date.now();
-  const proc = execa('qemu-system-x86_64', [
-    '-accel', accel, '-cpu', accel === 'kvm' ? 'host' : 'max', '-M', 'pc', '-m', '16M', '-display', 'none', '-nodefaults', '-no-reboot',
+  const proc = execa(QEMU_BINARY, [
+    '-accel', accel, '-cpu', cpu, '-M', 'pc', '-m', '16M', '-display', 'none', '-nodefaults', '-no-reboot',
     '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
     '-drive', `file=${image},format=raw,if=floppy`,
   ], { reject: false, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL', stdin: 'ignore', all: true, detached: true });
@@ -139,28 +173,61 @@ async function runProbe(project: Project, accel: Accel): Promise<{ ms: number; t
     killGroup(pid);
     unregister(pid);
   }
-  const detail = String(result.all ?? '').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
-  return { ms, timedOut: result.timedOut, ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}), detail };
+  const run: ProbeRun = { ms, timedOut: result.timedOut, output: String(result.all ?? '') };
+  if (result.exitCode !== undefined) run.exitCode = result.exitCode;
+  if (result.signal) run.signal = result.signal;
+  return run;
+}
+
+/** Why a probe run failed: QEMU's own message when it gave one, else how it ended. */
+export function probeFailure(run: ProbeRun): string {
+  if (run.timedOut) return `probe guest did not run within ${PROBE_TIMEOUT_MS / 1000} s`;
+  const said = qemuErrorLine(run.output);
+  if (said) return said;
+  if (run.signal) return `QEMU was killed by ${run.signal}`;
+  return `QEMU exited with status ${run.exitCode ?? 'unknown'}`;
+}
+
+/**
+ * True when QEMU failed to set up the host CPU model itself (it could not
+ * pass a CPU feature's MSR through, as with `failed to set MSR 0x10a`: the
+ * arch-capabilities MSR on a host that cannot hand it to guests), so another
+ * model may still run.
+ */
+export function cpuModelFailed(run: ProbeRun): boolean {
+  return !run.timedOut && /\bMSR\b|arch-capabilities/i.test(qemuErrorLine(run.output) ?? '');
 }
 
 /**
  * Prove KVM runs guests: the probe sector must reach isa-debug-exit under KVM
- * within PROBE_TIMEOUT_MS. The same probe under TCG gives the time to beat.
+ * within PROBE_TIMEOUT_MS, with -cpu host or, when QEMU cannot set that model
+ * up, -cpu host,-arch-capabilities. The same probe under TCG gives the time to beat.
  */
 export async function probeKvm(project: Project): Promise<ProbeResult> {
-  const kvm = await runProbe(project, 'kvm');
-  if (kvm.timedOut) return { works: false, reason: `probe guest did not run within ${PROBE_TIMEOUT_MS / 1000} s` };
-  if (kvm.exitCode !== PROBE_EXIT_STATUS) {
-    return { works: false, reason: `probe QEMU exited with status ${kvm.exitCode ?? 'unknown'}${kvm.detail ? `: ${kvm.detail}` : ''}` };
+  const failures: string[] = [];
+  let kvm: ProbeRun | undefined;
+  let cpu: string | undefined;
+  for (const model of [KVM_CPU, KVM_FALLBACK_CPU]) {
+    const run = await runProbe(project, 'kvm', model);
+    if (run.exitCode === PROBE_EXIT_STATUS) {
+      kvm = run;
+      cpu = model;
+      break;
+    }
+    failures.push(`-cpu ${model}: ${probeFailure(run)}`);
+    if (!cpuModelFailed(run)) break;
   }
-  const tcg = await runProbe(project, 'tcg');
-  const out: ProbeResult = { works: true, reason: 'probe guest ran', kvmMs: kvm.ms };
+  if (!kvm || !cpu) return { works: false, reason: failures.join('; ') };
+  const tcg = await runProbe(project, 'tcg', 'max');
+  const out: ProbeResult = { works: true, reason: failures.length ? failures.join('; ') : 'probe guest ran', kvmMs: kvm.ms, cpu };
   if (tcg.exitCode === PROBE_EXIT_STATUS) out.tcgMs = tcg.ms;
   return out;
 }
 
 export interface AccelChoice {
   accel: Accel;
+  /** The -cpu value when it is not the default for the accelerator. */
+  cpu?: string;
   notice?: string;
 }
 
@@ -182,7 +249,7 @@ export async function resolveAccel(project: Project, request: AccelRequest): Pro
   }
   if (decision.kind === 'error') throw new OskitError(decision.message, decision.hint);
   if (decision.kind === 'probe') throw new Error('unreachable: probe decided twice');
-  return decision.notice ? { accel: decision.accel, notice: decision.notice } : { accel: decision.accel };
+  return { accel: decision.accel, ...(decision.cpu ? { cpu: decision.cpu } : {}), ...(decision.notice ? { notice: decision.notice } : {}) };
 }
 
 export function parseAccelRequest(value: string | undefined): AccelRequest {

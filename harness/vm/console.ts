@@ -1,7 +1,7 @@
 // A QEMU whose serial port is a pty held by the harness: the whole serial log
 // is kept (in memory and in a file written as it arrives, so it survives a
 // hang), and callers wait for patterns with a bound instead of sleeping.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import pty from 'node-pty';
 import { OskitError } from '../errors.js';
@@ -19,8 +19,18 @@ export interface ConsoleOptions {
   args: readonly string[];
   /** The serial log file, written as output arrives. */
   logFile: string;
+  /**
+   * QEMU's own raw log of the same output (-chardev ...,logfile=): node-pty
+   * drops what is still unread 200 ms after the child exits, which a loaded
+   * host reaches; the missing tail is taken from here at exit (then the file
+   * is removed).
+   */
+  serialLog?: string;
   cwd?: string;
   binary?: string;
+  /** Size of the pty (default 200x50); an interactive console passes the terminal's. */
+  cols?: number;
+  rows?: number;
 }
 
 export const TAIL_LINES = 40;
@@ -64,9 +74,11 @@ export class Console {
   private fd: number | undefined;
   private exitInfo: ExitInfo | undefined;
   private readonly exitPromise: Promise<ExitInfo>;
+  private readonly serialLog: string | undefined;
   private readonly waiters = new Set<Waiter>();
   private readonly lineListeners = new Set<(line: string) => void>();
-  private readonly dataListeners = new Set<(text: string) => void>();
+  private readonly textListeners = new Set<(text: string) => void>();
+  private readonly outputListeners = new Set<(raw: string) => void>();
   private partial = '';
   lastOutputAt: number;
 
@@ -74,14 +86,15 @@ export class Console {
     const binary = options.binary ?? QEMU_BINARY;
     this.command = shellQuote([binary, ...options.args]);
     this.logFile = options.logFile;
+    this.serialLog = options.serialLog;
     mkdirSync(path.dirname(options.logFile), { recursive: true });
     this.fd = openSync(options.logFile, 'w');
     this.startedAt = Date.now();
     this.lastOutputAt = this.startedAt;
     this.term = pty.spawn(binary, [...options.args], {
       name: 'xterm',
-      cols: 200,
-      rows: 50,
+      cols: options.cols ?? 200,
+      rows: options.rows ?? 50,
       cwd: options.cwd ?? process.cwd(),
       env: process.env as Record<string, string>,
     });
@@ -91,6 +104,7 @@ export class Console {
     this.term.onData((data) => this.onData(data));
     this.exitPromise = new Promise((resolve) => {
       this.term.onExit(({ exitCode, signal }) => {
+        this.recoverTail();
         this.exitInfo = signal ? { status: null, signal } : { status: exitCode, signal: null };
         unregister(this.pid);
         if (this.partial) this.emitLine(this.partial);
@@ -111,16 +125,36 @@ export class Console {
   }
 
   private onData(raw: string): void {
+    for (const l of this.outputListeners) l(raw);
     const data = raw.replaceAll('\r', '');
     if (!data) return;
     this.lastOutputAt = Date.now();
     this.text += data;
     if (this.fd !== undefined) writeSync(this.fd, data);
-    for (const l of this.dataListeners) l(data);
+    for (const l of this.textListeners) l(data);
     const parts = (this.partial + data).split('\n');
     this.partial = parts.pop() ?? '';
     for (const line of parts) this.emitLine(line);
     for (const w of [...this.waiters]) w.find();
+  }
+
+  /** Feed what QEMU wrote but the pty did not deliver (see ConsoleOptions.serialLog). */
+  private recoverTail(): void {
+    if (!this.serialLog) return;
+    let raw: string;
+    try {
+      raw = readFileSync(this.serialLog, 'utf8');
+      rmSync(this.serialLog, { force: true });
+    } catch {
+      return;
+    }
+    // Skip as many characters as were received (CRs do not count: they were
+    // stripped here, and the pty adds its own).
+    let seen = 0;
+    let i = 0;
+    for (; i < raw.length && seen < this.text.length; i++) if (raw[i] !== '\r') seen++;
+    if (seen < this.text.length || !raw.slice(0, i).replaceAll('\r', '').endsWith(this.text.slice(-200))) return;
+    if (i < raw.length) this.onData(raw.slice(i));
   }
 
   private emitLine(line: string): void {
@@ -134,9 +168,20 @@ export class Console {
   }
 
   /** Call `listener` with each piece of serial output as it arrives (\r removed), partial lines included. */
-  onOutput(listener: (text: string) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
+  onText(listener: (text: string) => void): () => void {
+    this.textListeners.add(listener);
+    return () => this.textListeners.delete(listener);
+  }
+
+  /** Call `listener` with the console output exactly as it arrives (CRs kept), for a terminal. */
+  onOutput(listener: (raw: string) => void): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
+  }
+
+  /** Change the pty's size (the user's terminal was resized). */
+  resize(cols: number, rows: number): void {
+    if (!this.exitInfo && cols > 0 && rows > 0) this.term.resize(cols, rows);
   }
 
   /** Everything the guest printed so far (\r removed). */
@@ -199,8 +244,8 @@ export class Console {
     });
   }
 
-  /** Type text on the serial console. */
-  send(text: string): void {
+  /** Type text (or raw key bytes) on the serial console. */
+  send(text: string | Buffer): void {
     if (!this.exitInfo) this.term.write(text);
   }
 

@@ -6,19 +6,18 @@
 // lines and decoded system call traces go to stderr. Bounded like `oskit
 // test`: the run bound, console silence, and a grace period for QEMU to exit
 // once PID 1 ended.
-import { rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { colorErr } from '../color.js';
 import { OskitError } from '../errors.js';
 import { resolveAdditions } from '../image/initrd.js';
 import { notice } from '../log.js';
 import { rel, type Project } from '../project.js';
-import { loadSymbolizer, symbolizeLines } from '../report/symbolize.js';
+import { symbolizeLines, symbolizerFor } from '../report/symbolize.js';
 import { writeRunArchive } from './additions.js';
 import type { ExitInfo } from './console.js';
 import { execOutcome, ExecLogParser, type ExecEvent, type ExecOutcome } from './exec-log.js';
 import { execCmdline } from './init-cmdline.js';
-import { prepareSession, startConsole, timestamp, type BootOptions, type Session } from './session.js';
+import { linkLastLog, prepareSession, startConsole, timestamp, type BootOptions, type Session } from './session.js';
 import { Watchdog } from './watchdog.js';
 
 export interface ExecOptions extends BootOptions {
@@ -89,13 +88,7 @@ export async function runExec(project: Project, options: ExecOptions): Promise<E
       ...(archive.file ? { initrdOverlay: archive.file } : {}),
       logName,
     });
-    const last = path.join(project.logsDir, 'last-exec.log');
-    rmSync(last, { force: true });
-    try {
-      symlinkSync(logName, last);
-    } catch {
-      // a filesystem without symlinks: the timestamped log is still there
-    }
+    linkLastLog(project, logName, 'last-exec.log');
     const watchdog = new Watchdog(vm, {
       timeoutMs: options.timeoutMs ?? config.testTimeoutMs,
       timeoutName: options.timeoutMs !== undefined ? 'its bound' : 'testTimeoutMs',
@@ -112,7 +105,7 @@ export async function runExec(project: Project, options: ExecOptions): Promise<E
       }
     };
     let idle: NodeJS.Timeout | undefined;
-    vm.onOutput((text) => {
+    vm.onText((text) => {
       if (idle) clearTimeout(idle);
       show(parser.push(text));
       if (parser.ending) watchdog.armGrace('PID 1 ended');
@@ -139,7 +132,7 @@ export async function runExec(project: Project, options: ExecOptions): Promise<E
 /** After the run: the crash report symbolised, a signal notice, one line per problem, where the log is. */
 function report(project: Project, run: ExecRun, verbose: boolean, err: (text: string) => void): void {
   const { outcome } = run;
-  if (outcome.crashReport) err(`${symbolizeLines(outcome.crashReport, loadSymbolizer(project.kernelElf)).join('\n')}\n`);
+  if (outcome.crashReport) err(`${symbolizeLines(outcome.crashReport, symbolizerFor(project)).join('\n')}\n`);
   if (outcome.note) notice(outcome.note);
   for (const p of outcome.problems) err(`${colorErr.red(`oskit: ${p}`)}\n`);
   const harnessTrouble = outcome.problems.length > 0 && !outcome.problems[0]!.startsWith('cannot execute ');

@@ -50,3 +50,20 @@ export function decodeExit(exit: ExitInfo, shutdownReason?: string, interactive 
       return { outcome: 'qemu-error', message: `QEMU exited with status ${exit.status}`, exitCode: exit.status };
   }
 }
+
+/** QEMU's own error message in its output (`qemu-system-x86_64: ...`), without the program name. */
+export function qemuErrorLine(output: string): string | undefined {
+  const m = /^qemu-system-[\w-]+: (?:error: )?(.+)$/m.exec(output.replaceAll('\r', ''));
+  return m?.[1]?.trim();
+}
+
+/**
+ * One line for a QEMU that failed on its own (exit status 1): what it said,
+ * and for guest RAM the host cannot provide, that in plain words.
+ */
+export function explainQemuFailure(decoded: DecodedExit, output: string, memory: string): string {
+  const said = qemuErrorLine(output);
+  if (decoded.outcome !== 'qemu-error' || !said) return decoded.message;
+  if (/cannot set up guest memory|Cannot allocate memory/i.test(said)) return `the host cannot give QEMU ${memory} of guest RAM (QEMU: ${said})`;
+  return `${decoded.message}: ${said}`;
+}

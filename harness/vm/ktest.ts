@@ -1,17 +1,16 @@
 // `oskit test`: boot with `ktest` (or `ktest=GLOB`) passed through fw_cfg,
 // keep the whole serial log, parse KTAP, and turn every way a run can go
 // wrong (panic, triple fault, silence, no exit) into a reported result.
-import { rmSync, symlinkSync } from 'node:fs';
-import path from 'node:path';
 import { resolveAdditions } from '../image/initrd.js';
 import { allPassed, parseKtap, type KtapResult, type TestNode } from '../report/ktap.js';
-import { loadSymbolizer, symbolizeLines, symbolizeText } from '../report/symbolize.js';
+import { symbolizerFor, symbolizeText } from '../report/symbolize.js';
 import type { Project } from '../project.js';
 import { writeRunArchive } from './additions.js';
 import type { ExitInfo } from './console.js';
-import { decodeExit, EXIT_SUCCESS, EXIT_TESTS_FAILED } from './exit.js';
+import { formatSize } from '../config/schema.js';
+import { decodeExit, explainQemuFailure, EXIT_SUCCESS, EXIT_TESTS_FAILED } from './exit.js';
 import { Watchdog } from './watchdog.js';
-import { prepareSession, startConsole, timestamp, type BootOptions, type Session } from './session.js';
+import { linkLastLog, prepareSession, startConsole, timestamp, type BootOptions, type Session } from './session.js';
 
 export interface TestRunOptions extends BootOptions {
   /** Glob of suites or suite.case names (ktest=GLOB). */
@@ -56,25 +55,32 @@ export function extractCrashReport(output: string): string[] | undefined {
   return lines.slice(start, end < 0 ? undefined : end + 1);
 }
 
-function relabel(nodes: TestNode[], from: TestNode['status'], to: TestNode['status'], note: string, symbolize: (l: string[]) => string[]): void {
+function relabel(nodes: TestNode[], from: TestNode['status'], to: TestNode['status'], note: string): void {
   for (const n of nodes) {
     if (n.status === from) {
       n.status = to;
       if (n.consoleTail && note) n.diagnostics.push(note);
     }
-    if (n.consoleTail) n.consoleTail = symbolize(n.consoleTail);
-    relabel(n.children, from, to, note, symbolize);
+    relabel(n.children, from, to, note);
   }
 }
 
 /** Run the kernel's test suites once and report. Never hangs: every wait is bounded. */
 export async function runKernelTests(project: Project, options: TestRunOptions = {}): Promise<TestRun> {
-  const additions = resolveAdditions(options.add ?? []);
-  const session = await prepareSession(project, options);
+  resolveAdditions(options.add ?? []); // a missing --add file fails before the build
+  return runTestsOnce(await prepareSession(project, options), options);
+}
+
+/**
+ * One boot of a prepared session with `ktest`: its own serial log under
+ * build/logs/ (`logName`, default test-<time>-<pid>.log), linked from
+ * last-test.log.
+ */
+export async function runTestsOnce(session: Session, options: TestRunOptions & { logName?: string } = {}): Promise<TestRun> {
+  const { config, project } = session;
+  const logName = options.logName ?? `test-${timestamp()}-${process.pid}.log`;
   // Removed when QEMU has exited (and on every exit path of the process).
-  const archive = writeRunArchive(project, additions);
-  const { config } = session;
-  const logName = `test-${timestamp()}-${process.pid}.log`;
+  const archive = writeRunArchive(project, resolveAdditions(options.add ?? []));
   const started = Date.now();
   const { console: vm } = startConsole(session, {
     cmdlineExtra: [options.filter ? `ktest=${options.filter}` : 'ktest', options.kernelArgs ?? '', options.traceSyscalls ? 'trace_syscalls' : ''].join(' ').replace(/ +/g, ' ').trim(),
@@ -83,13 +89,7 @@ export async function runKernelTests(project: Project, options: TestRunOptions =
     ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
     logName,
   });
-  const last = path.join(project.logsDir, 'last-test.log');
-  rmSync(last, { force: true });
-  try {
-    symlinkSync(logName, last);
-  } catch {
-    // a filesystem without symlinks: the timestamped log is still there
-  }
+  linkLastLog(project, logName, 'last-test.log');
 
   const problems: string[] = [];
   const watchdog = new Watchdog(vm, {
@@ -115,33 +115,38 @@ export async function runKernelTests(project: Project, options: TestRunOptions =
   }
   const durationMs = Date.now() - started;
   const output = vm.output;
-  const symbolizer = loadSymbolizer(project.kernelElf);
-  const symbolize = (lines: string[]) => symbolizeLines(lines, symbolizer);
-  const result = parseKtap(output);
+  // Console tails and the crash report are shown symbolised: one pass over the whole log.
+  const shown = symbolizeText(output, symbolizerFor(project));
+  const result = parseKtap(shown);
 
-  const crash = extractCrashReport(output);
+  const crash = extractCrashReport(shown);
   const killedFor = watchdog.killedFor;
   if (killedFor) {
     problems.push(`stopped QEMU: ${killedFor}`);
-    relabel(result.tests, 'crashed', watchdog.timedOut ? 'timeout' : 'crashed', killedFor, symbolize);
+    relabel(result.tests, 'crashed', watchdog.timedOut ? 'timeout' : 'crashed', killedFor);
   } else {
     const decoded = decodeExit(exit);
     const complete = allPassed(result);
     if (decoded.outcome === 'panic' || decoded.outcome === 'triple-fault') {
       problems.push(decoded.message);
-      relabel(result.tests, 'crashed', 'crashed', decoded.message, symbolize);
-    } else if (exit.status === EXIT_SUCCESS && !complete && !result.crashed) {
-      problems.push('the kernel reported success but the KTAP results contain failures');
+      relabel(result.tests, 'crashed', 'crashed', decoded.message);
+    } else if (exit.status === EXIT_SUCCESS && !complete) {
+      const why = result.crashed
+        ? 'the kernel reported success but its KTAP output stops before the end of the run'
+        : 'the kernel reported success but the KTAP results contain failures';
+      problems.push(why);
+      if (result.crashed) relabel(result.tests, 'crashed', 'crashed', why);
     } else if (exit.status === EXIT_TESTS_FAILED && complete) {
       problems.push('the kernel reported failing tests but every KTAP result passed');
     } else if (exit.status !== EXIT_SUCCESS && exit.status !== EXIT_TESTS_FAILED) {
-      problems.push(decoded.message);
-      relabel(result.tests, 'crashed', 'crashed', decoded.message, symbolize);
+      const why = explainQemuFailure(decoded, output, formatSize(config.memoryBytes));
+      problems.push(why);
+      relabel(result.tests, 'crashed', 'crashed', why);
     } else {
-      relabel(result.tests, 'crashed', 'crashed', '', symbolize);
+      relabel(result.tests, 'crashed', 'crashed', '');
     }
   }
-  const crashReport = crash ? symbolize(crash) : undefined;
+  const crashReport = crash;
   const passed = allPassed(result) && exit.status === EXIT_SUCCESS && problems.length === 0 && !killedFor;
   const run: TestRun = {
     result,
@@ -156,9 +161,4 @@ export async function runKernelTests(project: Project, options: TestRunOptions =
   };
   if (crashReport) run.crashReport = crashReport;
   return run;
-}
-
-/** Symbolise a whole serial log against kernel.elf. */
-export function symbolizeLog(project: Project, text: string): string {
-  return symbolizeText(text, loadSymbolizer(project.kernelElf));
 }

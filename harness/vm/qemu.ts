@@ -3,6 +3,8 @@ import type { Accel } from './accel.js';
 
 export interface QemuOptions {
   accel: Accel;
+  /** The -cpu value (default: host under KVM, max under TCG). */
+  cpu?: string;
   smp: number;
   /** Guest RAM in bytes. */
   memoryBytes: number;
@@ -15,6 +17,11 @@ export interface QemuOptions {
   display?: boolean;
   /** Serial backend: 'stdio' (a pty held by the harness) or 'mon:stdio' (interactive, Ctrl-A X quits). */
   serial?: string;
+  /**
+   * QEMU's own log of a stdio serial (the chardev's logfile): everything QEMU
+   * wrote to the pty, even what the harness had not read when QEMU exited.
+   */
+  serialLog?: string;
   /** Path of the QMP unix socket. */
   qmpSocket?: string;
   /** Start halted with a gdb stub on :1234 (-s -S). */
@@ -71,11 +78,22 @@ export function memoryArg(bytes: number): string {
   return `${Math.floor(bytes / (1024 * 1024))}M`;
 }
 
+/**
+ * The serial port's arguments. With a log, `stdio` and `mon:stdio` are
+ * spelled out as the chardev QEMU would make of them, with a logfile.
+ */
+export function serialArgs(serial: string, log?: string): string[] {
+  if (!log || (serial !== 'stdio' && serial !== 'mon:stdio')) return ['-serial', serial];
+  const mux = serial === 'mon:stdio';
+  const chardev = `stdio,id=serial0${mux ? ',mux=on' : ''},logfile=${escapeOptionValue(log)},logappend=off`;
+  return ['-chardev', chardev, '-serial', 'chardev:serial0', ...(mux ? ['-mon', 'chardev=serial0,mode=readline'] : [])];
+}
+
 export function qemuArgs(o: QemuOptions): string[] {
   const { machine, extraArgs } = resolveMachine(o.machine, o.extraArgs);
   const args = [
     '-M', machine,
-    '-cpu', o.accel === 'kvm' ? 'host' : 'max',
+    '-cpu', o.cpu ?? (o.accel === 'kvm' ? 'host' : 'max'),
     '-accel', o.accel,
     '-smp', String(o.smp),
     '-m', memoryArg(o.memoryBytes),
@@ -84,7 +102,7 @@ export function qemuArgs(o: QemuOptions): string[] {
     '-no-reboot',
     // isa-debug-exit: a guest write of v to port 0xf4 ends QEMU with status (v << 1) | 1.
     '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
-    '-serial', o.serial ?? 'stdio',
+    ...serialArgs(o.serial ?? 'stdio', o.serialLog),
     '-monitor', 'none',
   ];
   if (o.qmpSocket) args.push('-qmp', `unix:${escapeOptionValue(o.qmpSocket)},server=on,wait=off`);

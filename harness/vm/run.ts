@@ -1,22 +1,26 @@
-// `oskit run`: boot the ISO with the serial console on the user's terminal
-// (-serial mon:stdio: Ctrl-A X quits, Ctrl-A C toggles the QEMU monitor) and
-// exit with the guest's decoded status. The terminal is restored on every path.
-// With --trace-syscalls QEMU's output goes through a LineRewriter that
-// decodes trace lines in place.
-import { spawn } from 'node:child_process';
+// `oskit run`: boot the ISO with the serial console on the user's terminal.
+// QEMU runs on a pty held by the harness (-serial mon:stdio there: Ctrl-A X
+// quits, Ctrl-A C toggles its monitor), so the output passes the console
+// rewriter (symbolised backtraces) and the serial log is kept in
+// build/logs/run-*.log (last-run.log) as for `oskit test`. With
+// --trace-syscalls the same pass decodes the kernel's trace lines in place.
+// Exits with the guest's decoded status; the terminal is restored on every
+// path.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { resolveAdditions } from '../image/initrd.js';
 import { notice } from '../log.js';
-import type { Project } from '../project.js';
+import { rel, type Project } from '../project.js';
+import { ConsoleRewriter } from '../report/console-rewrite.js';
+import { symbolizerFor } from '../report/symbolize.js';
+import { formatSize } from '../config/schema.js';
 import { decodeTraceLine, mayBeTraceLine } from '../syscall/decode.js';
 import { writeRunArchive } from './additions.js';
-import { decodeExit, type DecodedExit } from './exit.js';
+import { decodeExit, explainQemuFailure, type DecodedExit } from './exit.js';
 import { Qmp } from './qmp.js';
-import { QEMU_BINARY, qemuArgs } from './qemu.js';
-import { LineRewriter } from './line-rewriter.js';
-import { guardTerminal, onExitRestore, register, unregister } from './registry.js';
-import { prepareSession, sessionQemuOptions, socketDir, type BootOptions } from './session.js';
+import { onExitRestore } from './registry.js';
+import { linkLastLog, prepareSession, socketDir, startConsole, timestamp, type BootOptions } from './session.js';
+import { attachTerminal, terminalSize, type TerminalIo } from './terminal.js';
 
 export interface RunOptions extends BootOptions {
   display?: boolean;
@@ -27,64 +31,57 @@ export interface RunOptions extends BootOptions {
   add?: readonly string[];
   /** trace_syscalls on the kernel command line; trace lines decoded in place. */
   traceSyscalls?: boolean;
+  /** The terminal (tests pass their own streams). */
+  io?: TerminalIo;
 }
 
-export async function runInteractive(project: Project, options: RunOptions = {}): Promise<DecodedExit> {
+export interface RunResult extends DecodedExit {
+  logFile: string;
+}
+
+export async function runInteractive(project: Project, options: RunOptions = {}): Promise<RunResult> {
   const additions = resolveAdditions(options.add ?? []);
   const session = await prepareSession(project, options);
   const archive = writeRunArchive(project, additions);
   const cmdlineExtra = [options.cmdlineExtra ?? '', options.traceSyscalls ? 'trace_syscalls' : ''].join(' ').trim();
+  const io = options.io ?? { input: process.stdin, output: process.stdout };
   const dir = socketDir();
   const qmpSocket = path.join(dir, 'qmp.sock');
   const forgetDir = onExitRestore(() => rmSync(dir, { recursive: true, force: true }));
-  const args = qemuArgs(sessionQemuOptions(session, {
-    serial: 'mon:stdio',
-    qmpSocket,
-    ...(options.display ? { display: true } : {}),
+  const logName = `run-${timestamp()}-${process.pid}.log`;
+  const size = terminalSize(io.output);
+  const { console: vm } = startConsole(session, {
+    qemu: { serial: 'mon:stdio', qmpSocket, ...(options.display ? { display: true } : {}) },
     ...(cmdlineExtra ? { cmdlineExtra } : {}),
     ...(archive.file ? { initrdOverlay: archive.file } : {}),
     ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
-  }));
-  if (process.stdin.isTTY) notice('serial console on this terminal; Ctrl-A X quits QEMU, Ctrl-A C toggles its monitor');
-  const restoreTerminal = guardTerminal();
-  // Same process group as oskit: QEMU must be in the terminal's foreground group to read it.
-  const child = spawn(QEMU_BINARY, args, { stdio: ['inherit', options.traceSyscalls ? 'pipe' : 'inherit', 'inherit'], cwd: project.root });
-  if (options.traceSyscalls && child.stdout) {
-    const rewriter = new LineRewriter((text) => process.stdout.write(text), { rewrite: decodeTraceLine, mayRewrite: mayBeTraceLine });
-    child.stdout.on('data', (chunk: Buffer) => rewriter.push(chunk));
-    child.stdout.on('end', () => rewriter.end());
-  }
-  const pid = child.pid;
-  if (pid !== undefined) register({ pid, kill: () => process.kill(pid, 'SIGKILL') });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+    logName,
+    ...(size ? { size } : {}),
   });
+  linkLastLog(project, logName, 'last-run.log');
+  if (io.input.isTTY && !options.silent) notice('serial console on this terminal; Ctrl-A X quits QEMU, Ctrl-A C toggles its monitor');
+  const detach = attachTerminal(vm, new ConsoleRewriter(symbolizerFor(project), options.traceSyscalls ? { rewrite: decodeTraceLine, mayRewrite: mayBeTraceLine } : undefined), io);
   let qmp: Qmp | undefined;
-  let alive = true;
-  void exited.then(() => {
-    alive = false;
-  }, () => {
-    alive = false;
-  });
+  let exit;
   try {
-    qmp = await Qmp.connect(qmpSocket, 10_000, () => alive);
-  } catch {
-    // Without QMP the exit status alone is decoded (a triple fault then reads as a quit).
-  }
-  let result: { code: number | null; signal: NodeJS.Signals | null };
-  try {
-    result = await exited;
+    try {
+      qmp = await Qmp.connect(qmpSocket, 10_000, () => vm.exited === undefined);
+    } catch {
+      // Without QMP the exit status alone is decoded (a triple fault then reads as a quit).
+    }
+    exit = await vm.waitExit();
   } finally {
-    if (pid !== undefined) unregister(pid);
-    restoreTerminal();
+    detach();
+    await vm.kill();
     qmp?.close();
     forgetDir();
     rmSync(dir, { recursive: true, force: true });
     archive.remove();
   }
-  const signal = result.signal ? (await import('node:os')).constants.signals[result.signal] : null;
-  const decoded = decodeExit({ status: result.code, signal: signal ?? null }, qmp?.shutdownReason(), true);
-  notice(decoded.message);
-  return decoded;
+  const decoded = decodeExit(exit, qmp?.shutdownReason(), true);
+  if (!options.silent) {
+    notice(explainQemuFailure(decoded, vm.output, formatSize(session.config.memoryBytes)));
+    notice(`serial log: ${rel(project, vm.logFile)} (also build/logs/last-run.log)`);
+  }
+  return { ...decoded, logFile: vm.logFile };
 }

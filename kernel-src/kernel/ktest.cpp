@@ -81,6 +81,22 @@ void KTest::fail(const char* file, int line, const char* fmt, ...)
     kprint("%s# %s: %s:%d: %s\n", CASE_INDENT, m_name, base, line, message);
 }
 
+KTest::KTest(const char* name) : m_name(name), m_last_progress_ns(time::since_boot_ns()) {}
+
+void KTest::progress(const char* fmt, ...)
+{
+    u64 now = time::since_boot_ns();
+    if (now - m_last_progress_ns < 1000000000ull)
+        return;
+    m_last_progress_ns = now;
+    char message[384];
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    kprint("%s# %s: %s\n", CASE_INDENT, m_name, message);
+}
+
 void KTest::note(const char* fmt, ...)
 {
     char message[384];

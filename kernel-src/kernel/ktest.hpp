@@ -15,11 +15,16 @@
 
 class KTest {
 public:
-    explicit KTest(const char* name) : m_name(name) {}
+    explicit KTest(const char* name);
     // Records a failure and prints it as a KTAP diagnostic line.
     void fail(const char* file, int line, const char* fmt, ...) PRINTF_FORMAT(4, 5);
     // Prints a diagnostic line without failing.
     void note(const char* fmt, ...) PRINTF_FORMAT(2, 3);
+    // A diagnostic line at most once a second: the progress of a long case,
+    // so the harness's silence watchdog never takes work for a hang (a 16-CPU
+    // barrier test on 2 loaded host cores ran 60 s without a line). Call it
+    // often, from the CPU running the case.
+    void progress(const char* fmt, ...) PRINTF_FORMAT(2, 3);
     void skip(const char* reason);
     bool failed() const { return m_failed; }
     bool skipped() const { return m_skip_reason != nullptr; }
@@ -30,6 +35,7 @@ private:
     const char* m_name;
     bool m_failed = false;
     const char* m_skip_reason = nullptr;
+    u64 m_last_progress_ns;
 };
 
 using KTestFunction = void (*)(KTest&);

@@ -53,12 +53,14 @@ void start_init();
 // crash, or (later) start init.
 void after_boot(void*)
 {
-    if (cmdline::has("ktest"))
-        run_tests_and_exit();
-    bench::run_from_cmdline();
+    // crash= first: with ktest as well, it stands for a kernel that dies
+    // mid-run (the harness's CRASHED path is tested that way).
     char crash_kind[16];
     if (cmdline::get("crash", crash_kind, sizeof(crash_kind)))
         crash::trigger(crash_kind);
+    if (cmdline::has("ktest"))
+        run_tests_and_exit();
+    bench::run_from_cmdline();
     start_init();
 }
 

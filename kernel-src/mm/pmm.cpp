@@ -11,17 +11,96 @@ struct Range {
     u64 start, end;
 };
 
+// The free pages as a bitmap tree. Level 0 has one bit per page (set: in
+// use, or not RAM); each level above has one bit per word of the level below
+// (set: that word is full); the top level is one word. Finding the lowest
+// free page reads one word per level (4 levels for 64 GiB), where a flat
+// scan read every word: about 1 ms under TCG at 20 GiB when the only free
+// page was the last one. Bits past the end of a level stay set.
+constexpr u32 MAX_LEVELS = 6; // 64^6 pages: far beyond any RAM we map
+
 Spinlock s_lock;
-u64* s_bitmap;      // bit set = page in use (or not RAM)
-u64 s_page_count;   // pages covered by the bitmap
-u64 s_word_count;
-u64 s_search_hint;  // word index where the last single-page search ended
+u64* s_level[MAX_LEVELS];
+u64 s_level_words[MAX_LEVELS];
+u32 s_levels;
+u64 s_page_count; // pages covered by level 0
+u64 s_hint;       // level 0 word: every word below it is full
 u64 s_top_of_ram;
 Stats s_stats;
 
-bool test(u64 page) { return s_bitmap[page / 64] & (1ull << (page % 64)); }
-void set(u64 page) { s_bitmap[page / 64] |= 1ull << (page % 64); }
-void clear(u64 page) { s_bitmap[page / 64] &= ~(1ull << (page % 64)); }
+bool test(u64 page) { return s_level[0][page / 64] & (1ull << (page % 64)); }
+
+// Marks a page in use; a word that fills up marks its bit in the level above.
+void set(u64 page)
+{
+    u64 index = page;
+    for (u32 l = 0; l < s_levels; l++) {
+        u64& word = s_level[l][index / 64];
+        word |= 1ull << (index % 64);
+        if (word != ~0ull)
+            return;
+        index /= 64;
+    }
+}
+
+// Marks a page free; a word that stops being full clears its bit above.
+void clear(u64 page)
+{
+    u64 index = page;
+    for (u32 l = 0; l < s_levels; l++) {
+        u64& word = s_level[l][index / 64];
+        bool was_full = word == ~0ull;
+        word &= ~(1ull << (index % 64));
+        if (!was_full)
+            return;
+        index /= 64;
+    }
+}
+
+// The lowest free page: the hint word when it has room (the common case,
+// one read), else from the top word down, the first word not full.
+bool lowest_free(u64* page)
+{
+    if (s_hint < s_level_words[0] && s_level[0][s_hint] != ~0ull) {
+        *page = s_hint * 64 + __builtin_ctzll(~s_level[0][s_hint]);
+        return true;
+    }
+    u64 index = 0;
+    for (u32 l = s_levels; l-- > 0;) {
+        u64 bits = s_level[l][index];
+        if (bits == ~0ull)
+            return false;
+        index = index * 64 + __builtin_ctzll(~bits);
+    }
+    s_hint = index / 64;
+    *page = index;
+    return true;
+}
+
+// Level 0 words for pages [first, end): set or cleared a word at a time.
+void fill_pages(u64 first, u64 end, bool used)
+{
+    while (first < end) {
+        u64 bit = first % 64;
+        u64 n = min<u64>(64 - bit, end - first);
+        u64 mask = (n == 64 ? ~0ull : ((1ull << n) - 1)) << bit;
+        u64& word = s_level[0][first / 64];
+        word = used ? word | mask : word & ~mask;
+        first += n;
+    }
+}
+
+// The levels above 0, from level 0.
+void build_summary()
+{
+    for (u32 l = 1; l < s_levels; l++) {
+        memset(s_level[l], 0xFF, s_level_words[l] * 8);
+        for (u64 i = 0; i < s_level_words[l - 1]; i++) {
+            if (s_level[l - 1][i] != ~0ull)
+                s_level[l][i / 64] &= ~(1ull << (i % 64));
+        }
+    }
+}
 
 bool overlaps(Range a, Range b) { return a.start < b.end && b.start < a.end; }
 
@@ -88,8 +167,16 @@ void init(const BootInfo& boot)
         panic("pmm: the memory map has no usable RAM");
 
     s_page_count = top_usable / PAGE_SIZE;
-    s_word_count = align_up(s_page_count, 64) / 64;
-    u64 bitmap_bytes = align_up(s_word_count * 8, PAGE_SIZE);
+    u64 words = align_up(s_page_count, 64) / 64;
+    u64 total_words = 0;
+    for (s_levels = 0; s_levels == 0 || s_level_words[s_levels - 1] > 1; s_levels++) {
+        if (s_levels == MAX_LEVELS)
+            panic("pmm: %lu pages need more than %u bitmap levels", s_page_count, MAX_LEVELS);
+        s_level_words[s_levels] = words;
+        total_words += words;
+        words = align_up(words, 64) / 64;
+    }
+    u64 bitmap_bytes = align_up(total_words * 8, PAGE_SIZE);
 
     Range reserved[24];
     size_t reserved_count = boot_reservations(boot, reserved, array_size(reserved) - 1);
@@ -98,54 +185,52 @@ void init(const BootInfo& boot)
     if (!spot)
         panic("pmm: no room for a %lu KiB bitmap below 4 GiB", bitmap_bytes / KiB);
     reserved[reserved_count++] = { spot, spot + bitmap_bytes };
-    s_bitmap = phys_to_ptr<u64>(spot);
+    u64* next = phys_to_ptr<u64>(spot);
+    for (u32 l = 0; l < s_levels; l++) {
+        s_level[l] = next;
+        next += s_level_words[l];
+    }
 
     // Everything starts in use; usable pages are released, then the
     // reservations are taken back.
-    memset(s_bitmap, 0xFF, s_word_count * 8);
+    memset(s_level[0], 0xFF, s_level_words[0] * 8);
     for (u32 i = 0; i < boot.region_count; i++) {
         const MemoryRegion& r = boot.regions[i];
-        if (r.type != MemoryType::Usable)
-            continue;
-        for (u64 a = align_up(r.base, PAGE_SIZE); a + PAGE_SIZE <= r.base + r.length; a += PAGE_SIZE)
-            clear(a / PAGE_SIZE);
+        if (r.type == MemoryType::Usable)
+            fill_pages(align_up(r.base, PAGE_SIZE) / PAGE_SIZE, align_down(r.base + r.length, PAGE_SIZE) / PAGE_SIZE, false);
     }
     for (size_t k = 0; k < reserved_count; k++) {
-        for (u64 a = reserved[k].start; a < reserved[k].end; a += PAGE_SIZE) {
-            u64 page = a / PAGE_SIZE;
-            if (page < s_page_count && !test(page)) {
-                set(page);
-                s_stats.reserved_pages++;
-            }
+        u64 first = reserved[k].start / PAGE_SIZE;
+        u64 end = min(align_up(reserved[k].end, PAGE_SIZE) / PAGE_SIZE, s_page_count);
+        for (u64 w = first / 64; first < end && w <= (end - 1) / 64; w++) {
+            u64 lo = max(first, w * 64), hi = min(end, w * 64 + 64);
+            u64 n = hi - lo;
+            u64 mask = (n == 64 ? ~0ull : ((1ull << n) - 1)) << (lo % 64);
+            s_stats.reserved_pages += __builtin_popcountll(~s_level[0][w] & mask);
+            s_level[0][w] |= mask;
         }
     }
+    build_summary();
     u64 free = 0;
-    for (u64 p = 0; p < s_page_count; p++)
-        free += !test(p);
+    for (u64 w = 0; w < s_level_words[0]; w++)
+        free += __builtin_popcountll(~s_level[0][w]);
     s_stats.free_pages = free;
     s_stats.managed_pages = free;
 
     log_info("pmm: usable %lu KiB in %u regions", s_stats.usable_bytes / KiB, s_stats.usable_regions);
-    log_info("pmm: %lu pages free, %lu reserved at boot, bitmap %lu KiB at 0x%lx", free,
-             s_stats.reserved_pages, bitmap_bytes / KiB, spot);
+    log_info("pmm: %lu pages free, %lu reserved at boot, bitmap %lu KiB (%u levels) at 0x%lx", free,
+             s_stats.reserved_pages, bitmap_bytes / KiB, s_levels, spot);
 }
 
 ErrorOr<PhysAddr> alloc_page()
 {
     SpinlockGuard guard(s_lock);
-    for (u64 i = 0; i < s_word_count; i++) {
-        u64 w = (s_search_hint + i) % s_word_count;
-        if (s_bitmap[w] == ~0ull)
-            continue;
-        u64 page = w * 64 + __builtin_ctzll(~s_bitmap[w]);
-        if (page >= s_page_count)
-            continue;
-        set(page);
-        s_stats.free_pages--;
-        s_search_hint = w;
-        return page * PAGE_SIZE;
-    }
-    return Error::from_errno(ENOMEM);
+    u64 page;
+    if (!lowest_free(&page) || page >= s_page_count)
+        return Error::from_errno(ENOMEM);
+    set(page);
+    s_stats.free_pages--;
+    return page * PAGE_SIZE;
 }
 
 ErrorOr<PhysAddr> alloc_pages(size_t count, size_t align_pages)
@@ -157,8 +242,12 @@ ErrorOr<PhysAddr> alloc_pages(size_t count, size_t align_pages)
     SpinlockGuard guard(s_lock);
     u64 page = 0;
     while (page + count <= s_page_count) {
-        // Skip fully used words quickly.
-        if (page % 64 == 0 && s_bitmap[page / 64] == ~0ull) {
+        // Skip full stretches: 4096 pages whose level 1 bit says full, or a full word.
+        if (page % 4096 == 0 && s_levels > 1 && s_level[1][page / 4096] == ~0ull) {
+            page += 4096;
+            continue;
+        }
+        if (page % 64 == 0 && s_level[0][page / 64] == ~0ull) {
             page += 64;
             continue;
         }
@@ -199,8 +288,7 @@ void free_pages(PhysAddr first, size_t count)
         clear(page);
     }
     s_stats.free_pages += count;
-    if (first / PAGE_SIZE / 64 < s_search_hint)
-        s_search_hint = first / PAGE_SIZE / 64;
+    s_hint = min(s_hint, first / PAGE_SIZE / 64);
 }
 
 void free_page(PhysAddr page) { free_pages(page, 1); }

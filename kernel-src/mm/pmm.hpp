@@ -1,6 +1,8 @@
 #pragma once
 // Physical memory manager: a bitmap with one bit per 4 KiB page over every
-// usable region of the boot memory map. Single pages and contiguous runs.
+// usable region of the boot memory map, with summary levels above it (a bit
+// per full word) so the lowest free page is found in a few reads at any RAM
+// size. Single pages (always the lowest free one) and contiguous runs.
 #include <kernel/boot_info.hpp>
 #include <lib/error_or.hpp>
 #include <mm/layout.hpp>

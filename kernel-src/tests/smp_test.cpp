@@ -182,6 +182,7 @@ struct BarrierJob {
     Barrier* barrier;
     u32 rounds;
     Atomic<u32> mismatches;
+    KTest* test; // progress, from CPU 0
 };
 
 void barrier_rounds(void* arg)
@@ -198,6 +199,8 @@ void barrier_rounds(void* arg)
                 job->mismatches.fetch_add(1);
         }
         job->barrier->wait();
+        if (id == 0)
+            job->test->progress("round %u of %u", round, job->rounds);
     }
 }
 
@@ -205,7 +208,7 @@ void barrier_synchronisation(KTest& t)
 {
     clear_slots();
     Barrier barrier(smp::online_count());
-    BarrierJob job { &barrier, 200, 0 };
+    BarrierJob job { &barrier, 200, 0, &t };
     smp::call_on_all(barrier_rounds, &job);
     KEXPECT_EQ(t, job.mismatches.load(), 0u);
     for (u32 i = 0; i < smp::online_count(); i++)
@@ -355,6 +358,7 @@ void ping_pong_between_pairs(KTest& t)
                 t.fail(__FILE__, __LINE__, "CPU %u <-> %u: %u pings, %u pongs", a, b, run.game.pings.load(),
                        run.game.pongs.load());
             pairs++;
+            t.progress("%u of %u ordered pairs", pairs, n * (n - 1));
         }
     }
     t.note("%u ordered pairs x 20 round trips", pairs);

@@ -28,7 +28,7 @@ qemuTest('boot log: memory totals and the ready line', async (t) => {
 // above 4 GiB. Firmware keeps about 520 KiB for itself at every size here
 // (BIOS areas, ACPI tables); 4 MiB of slack allows for other firmware.
 const SLACK = 4 * MiB;
-for (const mem of ['128M', '1G', '4G', '16G']) {
+for (const mem of ['128M', '1G', '4G', '16G', '20G']) {
   qemuTest(`-m ${mem}: usable memory within (${mem} - 4 MiB, ${mem}]`, async (t) => {
     const session = await prepareSession(project, { ...bootOptions, mem });
     const total = session.config.memoryBytes;

@@ -2,8 +2,8 @@
 // named, its error code decoded, the faulting function at frame #0 of a
 // symbolised backtrace, and QEMU left with status 37. A double fault is
 // caught on its own IST stack.
-import { loadSymbolizer, symbolizeLines } from '../../harness/report/symbolize.js';
-import { extractCrashReport } from '../../harness/vm/ktest.js';
+import { symbolizerFor, symbolizeLines } from '../../harness/report/symbolize.js';
+import { extractCrashReport, runKernelTests } from '../../harness/vm/ktest.js';
 import { prepareSession, startConsole } from '../../harness/vm/session.js';
 import { bootOptions, project, qemuTest } from './helpers.js';
 
@@ -61,9 +61,24 @@ for (const c of CASES) {
     }
     t.match(report[0], c.heading, 'the exception is named');
     for (const line of c.lines) t.ok(report.some((l) => line.test(l)), `the report has a line matching ${line}`);
-    const frames = symbolizeLines(report, loadSymbolizer(project.kernelElf)).filter((l) => /^\s*#\d+ 0x/.test(l));
+    const shown = symbolizeLines(report, symbolizerFor(project));
+    const frames = shown.filter((l) => /^\s*#\d+ 0x/.test(l));
     t.match(frames[0] ?? '', c.frame0, 'frame #0 is the faulting function');
-    t.ok(frames.length >= 2 && frames.every((f) => /\+0x[0-9a-f]+$/.test(f)), `every frame resolves to a kernel function (${frames.length} frames)`);
+    t.ok(frames.length >= 2 && frames.every((f) => /\+0x[0-9a-f]+ \(kernel-src\/[\w/.-]+:\d+\)$/.test(f)), `every frame resolves to function+0xoff (file:line) (${frames.length} frames)`);
+    const rip = shown.find((l) => /^ {2}RIP /.test(l)) ?? '';
+    t.match(rip, new RegExp(`${c.frame0.source}[0-9a-f]+ \\(kernel-src/kernel/crash\\.cpp:\\d+\\)$`), 'the faulting RIP names the function and its line');
     t.equal(vm.output.match(/^EXCEPTION:/gm)?.length, 1, 'exactly one report');
   });
 }
+
+qemuTest('oskit test shows a crash symbolised: the report and the console tail, with source lines', async (t) => {
+  // crash= fires before the suites run: the run stops with the report.
+  const run = await runKernelTests(project, { ...bootOptions, filter: 'lib', kernelArgs: 'crash=ud' });
+  t.notOk(run.passed);
+  t.same(run.problems, ['kernel panic or unhandled exception (isa-debug-exit 0x12)']);
+  const frames = (run.crashReport ?? []).filter((l) => /^\s*#\d+ 0x/.test(l));
+  t.match(frames[0] ?? '', /invalid_opcode\(\)\+0x[0-9a-f]+ \(kernel-src\/kernel\/crash\.cpp:\d+\)$/, 'frame #0 with its line');
+  t.ok(frames.length >= 2 && frames.every((f) => /\+0x[0-9a-f]+ \(kernel-src\/[\w/.-]+:\d+\)$/.test(f)), 'every frame with its line');
+  const crashed = run.result.tests.find((n) => n.status === 'crashed');
+  t.ok(crashed?.consoleTail?.some((l) => /^ {2}RIP .*invalid_opcode\(\)\+0x[0-9a-f]+ \(kernel-src\/kernel\/crash\.cpp:\d+\)$/.test(l)), 'the console tail of the CRASHED result is symbolised too');
+});

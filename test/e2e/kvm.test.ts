@@ -23,7 +23,7 @@ const probe = await cachedProbe(project);
 if (!probe.works) tap.test(NAME, { skip: `KVM does not run guests here: ${probe.reason}` }, () => {});
 else qemuTest(NAME, async (t) => {
   const prepared = await prepare(project, { iso: true, quiet: true, smp: '2' });
-  const session: Session = { project, config: prepared.config, accel: 'kvm', iso: prepared.iso! };
+  const session: Session = { project, config: prepared.config, accel: 'kvm', ...(probe.cpu ? { cpu: probe.cpu } : {}), iso: prepared.iso! };
   const { console: vm } = startConsole(session, { cmdlineExtra: 'ktest=smp,ipi,spinlock', logName: 'e2e-kvm-smp.log' });
   let exit;
   try {

@@ -5,7 +5,7 @@ import { discoverSources, ninjaFile, objectFor } from '../../harness/build/ninja
 import { discoverUserland, installedPath, unstrippedPath, userObjectFor } from '../../harness/build/userland.js';
 import { findExecutable, missingToolError, NEEDS, toolInfo } from '../../harness/doctor/tools.js';
 import { projectAt } from '../../harness/project.js';
-import { decodeExit } from '../../harness/vm/exit.js';
+import { decodeExit, explainQemuFailure, qemuErrorLine } from '../../harness/vm/exit.js';
 import { extractCrashReport } from '../../harness/vm/ktest.js';
 import { tempDir } from './temp-dir.js';
 
@@ -112,4 +112,18 @@ t.test('tool checks', async (t) => {
   for (const need of [NEEDS.build, NEEDS.iso, NEEDS.boot] as readonly (readonly string[])[]) {
     t.ok(need.includes('musl-gcc') && need.includes('gcc'), 'every build needs musl-gcc and the gcc it drives');
   }
+  t.equal(missingToolError(toolInfo('llvm-symbolizer')).message, 'llvm-symbolizer not found (install the Debian package llvm, or run: oskit doctor --fix)', 'doctor --fix installs llvm for the symboliser');
+});
+
+t.test("QEMU's own error, in one line", async (t) => {
+  const failed = decodeExit({ status: 1, signal: null });
+  const noMemory = "qemu-system-x86_64: cannot set up guest memory 'pc.ram': Cannot allocate memory\r\n";
+  t.equal(qemuErrorLine(noMemory), "cannot set up guest memory 'pc.ram': Cannot allocate memory");
+  t.equal(explainQemuFailure(failed, noMemory, '64G'), "the host cannot give QEMU 64G of guest RAM (QEMU: cannot set up guest memory 'pc.ram': Cannot allocate memory)");
+  const other = 'qemu-system-x86_64: -cdrom nothing.iso: Could not open \'nothing.iso\': No such file or directory\n';
+  t.equal(explainQemuFailure(failed, other, '512M'), "QEMU failed (exit status 1): -cdrom nothing.iso: Could not open 'nothing.iso': No such file or directory");
+  t.equal(qemuErrorLine('qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69\n'), 'failed to set MSR 0x10a to 0x69', 'the error: prefix goes too');
+  t.equal(explainQemuFailure(failed, '[ 0.1] boot\n', '512M'), 'QEMU failed (exit status 1)', 'nothing said: the status alone');
+  const panic = decodeExit({ status: 37, signal: null });
+  t.equal(explainQemuFailure(panic, noMemory, '64G'), panic.message, 'only for QEMU errors');
 });

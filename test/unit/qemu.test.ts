@@ -1,5 +1,5 @@
 import t from 'tap';
-import { escapeOptionValue, memoryArg, qemuArgs, resolveMachine, shellQuote } from '../../harness/vm/qemu.js';
+import { escapeOptionValue, memoryArg, qemuArgs, resolveMachine, serialArgs, shellQuote } from '../../harness/vm/qemu.js';
 
 const base = { accel: 'tcg' as const, smp: 4, memoryBytes: 512 * 1024 * 1024, iso: 'build/oskit.iso' };
 
@@ -84,4 +84,11 @@ t.test('helpers', async (t) => {
   t.equal(escapeOptionValue('a,b,,c'), 'a,,b,,,,c');
   t.equal(memoryArg(32 * 1024 * 1024), '32M');
   t.equal(shellQuote(['qemu', '-fw_cfg', 'name=x,string=a b', "it's"]), "qemu -fw_cfg 'name=x,string=a b' 'it'\\''s'");
+});
+
+t.test("a stdio serial with QEMU's own log of it", async (t) => {
+  t.same(serialArgs('stdio', 'build/logs/.x.log.qemu'), ['-chardev', 'stdio,id=serial0,logfile=build/logs/.x.log.qemu,logappend=off', '-serial', 'chardev:serial0']);
+  t.same(serialArgs('mon:stdio', '/tmp/a,b'), ['-chardev', 'stdio,id=serial0,mux=on,logfile=/tmp/a,,b,logappend=off', '-serial', 'chardev:serial0', '-mon', 'chardev=serial0,mode=readline'], 'the monitor muxed in, as mon:stdio does; commas doubled');
+  t.same(serialArgs('file:x.log', '/tmp/l'), ['-serial', 'file:x.log'], 'other backends as they are');
+  t.same(serialArgs('stdio'), ['-serial', 'stdio']);
 });

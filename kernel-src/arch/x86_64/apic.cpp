@@ -1,5 +1,6 @@
 #include <arch/arch.hpp>
 #include <arch/x86_64/apic.hpp>
+#include <arch/x86_64/calibrate.hpp>
 #include <arch/x86_64/cpu.hpp>
 #include <arch/x86_64/interrupts.hpp>
 #include <arch/x86_64/pit.hpp>
@@ -9,6 +10,7 @@
 #include <kernel/log.hpp>
 #include <kernel/panic.hpp>
 #include <kernel/percpu.hpp>
+#include <kernel/time.hpp>
 #include <mm/vmm.hpp>
 
 namespace x86::lapic {
@@ -175,19 +177,27 @@ void send_startup(u32 apic_id, u8 page) { write_icr(apic_id, ICR_STARTUP | ICR_A
 
 u64 measure_timer_hz()
 {
-    // Count down from the maximum across 10 ms of PIT channel 2, three
-    // times, and keep the median.
-    u64 samples[3];
+    // 10 ms of the TSC (calibrated first, against the PIT) against the timer
+    // counting down from its maximum, bracketed at both ends (calibrate.hpp).
     write(REG_TIMER_DIVIDE, TIMER_DIVIDE_16);
-    for (int i = 0; i < 3; i++) {
-        write(REG_LVT_TIMER, LVT_MASKED);
+    write(REG_LVT_TIMER, LVT_MASKED);
+    u64 tsc_hz = time::timestamp_hz();
+    auto current = [] { return static_cast<u64>(read(REG_TIMER_CURRENT)); };
+    u64 best_hz = 0, best_error = ~0ull;
+    for (int attempt = 0; attempt < CALIBRATION_ATTEMPTS && best_error > CALIBRATION_MAX_ERROR_PPM; attempt++) {
         write(REG_TIMER_INITIAL, 0xFFFFFFFF);
-        pit_wait_us(10000);
-        samples[i] = (0xFFFFFFFFull - read(REG_TIMER_CURRENT)) * 100;
+        ClockSample start = sample_against_tsc(current);
+        while (arch::read_timestamp() - start.tsc < tsc_hz / 100)
+            arch::cpu_relax();
+        ClockSample end = sample_against_tsc(current);
+        u64 error = calibration_error_ppm(start, end);
+        if (end.value < start.value && error < best_error) {
+            best_error = error;
+            best_hz = (start.value - end.value) * tsc_hz / (end.tsc - start.tsc);
+        }
     }
     write(REG_TIMER_INITIAL, 0);
-    u64 a = samples[0], b = samples[1], c = samples[2];
-    return max(min(a, b), min(max(a, b), c));
+    return best_hz;
 }
 
 void start_periodic_timer(u8 vector, u32 initial_count)

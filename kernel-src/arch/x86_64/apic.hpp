@@ -23,7 +23,7 @@ void send_nmi_all_but_self();
 void send_init(u32 apic_id);
 void send_startup(u32 apic_id, u8 page);
 
-// Timer: counts per second at divide-by-16, measured against the PIT.
+// Timer: counts per second at divide-by-16, measured against the TSC.
 u64 measure_timer_hz();
 void start_periodic_timer(u8 vector, u32 initial_count);
 u32 timer_current_count();

@@ -105,6 +105,8 @@ void describe_selector_error(u64 error, char* out, size_t size)
     kprint("  RSP %016lx  SS %04lx\n", f.rsp, f.ss);
     if (f.vector == 14)
         kprint("  CR2 %016lx (the faulting address)\n", read_cr2());
+    else if (f.vector == 8) // a #PF that could not be delivered leaves its address here
+        kprint("  CR2 %016lx (the last page-fault address)\n", read_cr2());
     kprint("  RAX %016lx  RBX %016lx  RCX %016lx\n", f.rax, f.rbx, f.rcx);
     kprint("  RDX %016lx  RSI %016lx  RDI %016lx\n", f.rdx, f.rsi, f.rdi);
     kprint("  RBP %016lx  R8  %016lx  R9  %016lx\n", f.rbp, f.r8, f.r9);

@@ -57,7 +57,8 @@ interrupt_return:
     pop %rcx
     pop %rbx
     pop %rax
-    testb $3, FRAME_CS(%rsp)        /* rsp -> vector again */
+    /* RSP is back at the vector, as on entry: the same offset finds CS. */
+    testb $3, FRAME_CS(%rsp)
     jz 2f
     swapgs
 2:  add $16, %rsp

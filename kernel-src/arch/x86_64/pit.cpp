@@ -1,4 +1,5 @@
 #include <arch/arch.hpp>
+#include <arch/x86_64/calibrate.hpp>
 #include <arch/x86_64/cpu.hpp>
 #include <arch/x86_64/pit.hpp>
 
@@ -9,15 +10,25 @@ constexpr u16 CHANNEL2 = 0x42;
 constexpr u16 COMMAND = 0x43;
 constexpr u16 GATE_PORT = 0x61; // bit 0: channel 2 gate, bit 5: channel 2 output
 
-// Programs channel 2 in mode 0 (interrupt on terminal count) with `count`.
-void channel2_oneshot(u16 count)
+// Starts channel 2 counting down from 0xFFFF in mode 0 (interrupt on
+// terminal count): 55 ms until its output goes high.
+void channel2_start()
 {
     u8 gate = inb(GATE_PORT);
     outb(GATE_PORT, (gate & ~0x02) & ~0x01); // gate low, speaker off
     outb(COMMAND, 0xB0);                     // channel 2, lobyte/hibyte, mode 0, binary
-    outb(CHANNEL2, count & 0xFF);
-    outb(CHANNEL2, count >> 8);
+    outb(CHANNEL2, 0xFF);
+    outb(CHANNEL2, 0xFF);
     outb(GATE_PORT, (inb(GATE_PORT) & ~0x02) | 0x01); // gate high: count starts
+}
+
+// The current count of channel 2 (latched, so both bytes are of one moment).
+u64 channel2_count()
+{
+    outb(COMMAND, 0x80); // counter latch, channel 2
+    u8 low = inb(CHANNEL2);
+    u8 high = inb(CHANNEL2);
+    return static_cast<u64>(high) << 8 | low;
 }
 
 bool channel2_done() { return inb(GATE_PORT) & 0x20; }
@@ -33,34 +44,27 @@ void pit_start_periodic(u32 hz)
     outb(CHANNEL0, divisor >> 8);
 }
 
-void pit_wait_us(u32 us)
-{
-    u32 count = static_cast<u32>(static_cast<u64>(PIT_HZ) * us / 1000000);
-    if (count > 0xFFFF)
-        count = 0xFFFF;
-    if (count == 0)
-        count = 1;
-    channel2_oneshot(static_cast<u16>(count));
-    while (!channel2_done())
-        arch::cpu_relax();
-}
-
 u64 pit_measure_tsc_hz()
 {
-    // Take the best of a few 10 ms windows: under emulation a window can be
-    // stretched by the host, never shortened, so the smallest count is
-    // closest to the truth.
-    u64 best = ~0ull;
-    for (int i = 0; i < 3; i++) {
-        channel2_oneshot(static_cast<u16>(PIT_HZ / 100));
-        u64 start = arch::read_timestamp();
-        while (!channel2_done())
+    // 10 ms of channel 2 against the TSC, bracketed at both ends (see
+    // calibrate.hpp); a run that reached terminal count is void.
+    constexpr u64 SPAN = PIT_HZ / 100;
+    u64 best_hz = 0, best_error = ~0ull;
+    for (int attempt = 0; attempt < CALIBRATION_ATTEMPTS && best_error > CALIBRATION_MAX_ERROR_PPM; attempt++) {
+        channel2_start();
+        ClockSample start = sample_against_tsc(channel2_count);
+        while (start.value - channel2_count() < SPAN && !channel2_done())
             arch::cpu_relax();
-        u64 cycles = arch::read_timestamp() - start;
-        if (cycles < best)
-            best = cycles;
+        ClockSample end = sample_against_tsc(channel2_count);
+        if (channel2_done() || end.value >= start.value)
+            continue; // a pause longer than the whole count
+        u64 error = calibration_error_ppm(start, end);
+        if (error < best_error) {
+            best_error = error;
+            best_hz = (end.tsc - start.tsc) * PIT_HZ / (start.value - end.value);
+        }
     }
-    return best * 100;
+    return best_hz;
 }
 
 } // namespace x86

@@ -7,10 +7,8 @@ constexpr u32 PIT_HZ = 1193182; // input clock (Intel 82C54 datasheet)
 
 // Starts channel 0 as a periodic rate generator at `hz` (IRQ 0).
 void pit_start_periodic(u32 hz);
-// Counts timestamp-counter cycles across a 10 ms one-shot of channel 2
-// (gate through port 0x61; no interrupt needed) and returns cycles per second.
+// Timestamp-counter cycles per second, from 10 ms of channel 2 (gated
+// through port 0x61; no interrupt needed) read against the TSC as
+// calibrate.hpp describes.
 u64 pit_measure_tsc_hz();
-// Busy-waits `us` microseconds on channel 2 (used before the TSC is known
-// and for APIC timer calibration). At most 54 ms per call.
-void pit_wait_us(u32 us);
 } // namespace x86
