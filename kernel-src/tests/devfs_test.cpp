@@ -175,7 +175,19 @@ void register_a_character_device(KTest& t)
     KTRY(t, vfs::mknod(kstart(), d("nothing"), S_IFCHR | 0600, { 240, 7 }));
     KEXPECT_ERRNO(t, vfs::open(kstart(), d("nothing"), O_RDONLY, 0), ENXIO);
     KTRY(t, vfs::mknod(kstart(), d("fifo"), S_IFIFO | 0600, {}));
-    KEXPECT_ERRNO(t, vfs::open(kstart(), d("fifo"), O_RDONLY, 0), ENXIO); // until pipes exist
+    {
+        // A FIFO node is a named pipe wherever it is: a non-blocking writer
+        // without a reader is ENXIO, a non-blocking reader opens at once,
+        // then the writer too, and bytes pass (fifo(7)).
+        KEXPECT_ERRNO(t, vfs::open(kstart(), d("fifo"), O_WRONLY | O_NONBLOCK, 0), ENXIO);
+        RefPtr<OpenFile> r = KTRY(t, vfs::open(kstart(), d("fifo"), O_RDONLY | O_NONBLOCK, 0));
+        RefPtr<OpenFile> w = KTRY(t, vfs::open(kstart(), d("fifo"), O_WRONLY | O_NONBLOCK, 0));
+        char c = 'f';
+        KEXPECT_EQ(t, KTRY(t, w->write(IoBuffer::kernel(&c, 1))), 1u);
+        c = 0;
+        KEXPECT_EQ(t, KTRY(t, r->read(IoBuffer::kernel(&c, 1))), 1u);
+        KEXPECT_EQ(t, c, 'f');
+    }
     KEXPECT_ERRNO(t, vfs::mknod(kstart(), d("dir"), S_IFDIR | 0700, {}), EPERM);
     KTRY(t, vfs::umount(kstart(), base, 0));
 }
