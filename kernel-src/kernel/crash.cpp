@@ -27,6 +27,14 @@ namespace {
     // own IST stack.
     asm volatile("mov $0xdead0000, %%rsp\n int3" ::: "memory");
 }
+// Unbounded recursion: each call keeps 512 bytes live, so the thread runs
+// into the guard page below its kernel stack.
+[[gnu::noinline]] u64 stack_overflow(u64 depth)
+{
+    volatile u8 frame[512];
+    frame[depth % sizeof(frame)] = static_cast<u8>(depth);
+    return stack_overflow(depth + 1) + frame[0];
+}
 } // namespace
 
 void trigger(const char* kind)
@@ -42,9 +50,11 @@ void trigger(const char* kind)
         divide_error();
     else if (!strcmp(kind, "df"))
         double_fault();
+    else if (!strcmp(kind, "stack"))
+        (void)stack_overflow(0);
     else if (!strcmp(kind, "panic"))
         panic("crash=panic requested on the command line");
-    log_warn("crash: unknown kind \"%s\" (pf, ud, gp, de, df, panic)", kind);
+    log_warn("crash: unknown kind \"%s\" (pf, ud, gp, de, df, stack, panic)", kind);
 }
 
 } // namespace crash

@@ -37,6 +37,12 @@ const CASES: Case[] = [
     lines: [/^ {2}RSP 00000000dead0000/, /^ {2}handler running on IST2 stack/],
     frame0: /double_fault\(\)\+0x/,
   },
+  {
+    kind: 'stack',
+    heading: /^EXCEPTION: #DF double fault \(vector 8\)/,
+    lines: [/^ {2}kernel stack overflow: [0-9a-f]{16} is in the guard page below a kernel stack$/, /^ {2}handler running on IST2 stack/],
+    frame0: /stack_overflow\(unsigned long\)\+0x/,
+  },
 ];
 
 for (const c of CASES) {

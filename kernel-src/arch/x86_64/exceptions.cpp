@@ -10,6 +10,7 @@
 #include <kernel/panic.hpp>
 #include <kernel/percpu.hpp>
 #include <lib/atomic.hpp>
+#include <mm/stack_area.hpp>
 
 extern "C" char fault_catch_landing[];
 
@@ -107,6 +108,13 @@ void describe_selector_error(u64 error, char* out, size_t size)
         kprint("  CR2 %016lx (the faulting address)\n", read_cr2());
     else if (f.vector == 8) // a #PF that could not be delivered leaves its address here
         kprint("  CR2 %016lx (the last page-fault address)\n", read_cr2());
+    // A kernel thread that ran off the bottom of its stack: the push that
+    // faulted hit the unmapped guard page under the stack's slot (and the
+    // #PF frame could not be pushed there either: #DF on its IST stack).
+    if ((f.cs & 3) == 0 && (f.vector == 8 || f.vector == 14) &&
+        (stack_area::is_guard_page(read_cr2()) || stack_area::is_guard_page(f.rsp)))
+        kprint("  kernel stack overflow: %016lx is in the guard page below a kernel stack\n",
+               stack_area::is_guard_page(read_cr2()) ? read_cr2() : f.rsp);
     kprint("  RAX %016lx  RBX %016lx  RCX %016lx\n", f.rax, f.rbx, f.rcx);
     kprint("  RDX %016lx  RSI %016lx  RDI %016lx\n", f.rdx, f.rsi, f.rdi);
     kprint("  RBP %016lx  R8  %016lx  R9  %016lx\n", f.rbp, f.r8, f.r9);
