@@ -117,7 +117,7 @@ ErrorOr<size_t> pipe_read(OpenFile& f, const IoBuffer& buf)
 
 u32 read_events(Pipe* p)
 {
-        SpinlockGuard guard(p->lock);
+    SpinlockGuard guard(p->lock);
     u32 events = 0;
     if (p->count > 0)
         events |= POLLIN | POLLRDNORM;
