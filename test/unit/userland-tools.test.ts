@@ -242,6 +242,12 @@ async function main(): Promise<void> {
     await compare(tt, { cmd: ['false'] });
   });
 
+  t.test('yes: lines until the reader goes away (SIGPIPE), as coreutils yes', async (tt) => {
+    await compare(tt, { cmd: ['sh', '-c', 'yes | head -n 3; yes a  b | head -n 2; yes "" | head -n 2; echo $?'] });
+    const r = await ours('sh', ['-c', 'yes abc | head -n 30000 | wc -l']);
+    tt.equal(r.stdout, '30000\n', 'every line through two pipes');
+  });
+
   t.test('every user source compiles without a warning (the build\'s flags plus -Werror)', async (tt) => {
     const user = discoverUserland(project);
     const sources = [...user.lib, ...user.programs.flatMap((p) => p.sources)];
