@@ -150,6 +150,24 @@ export function buildProgram(): Command {
     }));
 
   program
+    .command('shell')
+    .description("build what is stale, boot, and give this terminal to the guest's shell (exit halts it; Ctrl-A X quits, Ctrl-A H lists the keys)")
+    .addOption(accelOption())
+    .addOption(smpOption())
+    .addOption(memOption())
+    .option('--display', 'open a QEMU window (VGA and the PS/2 keyboard) as well')
+    .addOption(addOption())
+    .action((flags: BootFlags & RootfsFlags & { display?: boolean }) => guarded(async () => {
+      const decoded = await runInteractive(findProject(), {
+        ...bootOptions(global(), flags),
+        ...rootfsOptions(flags),
+        ...(flags.display ? { display: true } : {}),
+        kind: 'shell',
+      });
+      return decoded.exitCode;
+    }));
+
+  program
     .command('debug')
     .description('boot halted with a gdb stub on :1234 and attach gdb to build/kernel.elf')
     .addOption(accelOption())
