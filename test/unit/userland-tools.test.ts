@@ -173,6 +173,8 @@ async function main(): Promise<void> {
       g('alpha', 'nonexistent', 'a.txt'),
       g('', 'a.txt'),
       g('a.t', 'a.txt'),
+      { cmd: ['grep', '-F', 'beta', 'a.txt'], ref: ['grep', '-F', 'beta', 'a.txt'] },
+      { cmd: ['grep', '-Fv', 'beta', 'a.txt'], ref: ['grep', '-Fv', 'beta', 'a.txt'] },
       { ...g('two'), input: 'one\ntwo\nthree two\n' },
     ] satisfies Case[]) await compare(tt, c);
   });
