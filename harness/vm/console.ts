@@ -28,6 +28,8 @@ export interface ConsoleOptions {
   serialLog?: string;
   cwd?: string;
   binary?: string;
+  /** Variables added to the environment (stand-in programs in tests). */
+  env?: Record<string, string>;
   /** Size of the pty (default 200x50); an interactive console passes the terminal's. */
   cols?: number;
   rows?: number;
@@ -120,7 +122,7 @@ export class Console {
       cols: options.cols ?? 200,
       rows: options.rows ?? 50,
       cwd: options.cwd ?? process.cwd(),
-      env: process.env as Record<string, string>,
+      env: { ...(process.env as Record<string, string>), ...(options.env ?? {}) },
     });
     this.pid = this.term.pid;
     // forkpty makes QEMU a session (and process group) leader: kill the group.
