@@ -13,6 +13,7 @@ import { isOskitError, OskitError } from './errors.js';
 import { printError } from './log.js';
 import { findProject, packageVersion, rel } from './project.js';
 import { parseCount, REPORTERS, testCommand, type Reporter } from './test-command.js';
+import { runSoak } from './vm/soak.js';
 import { runDebug } from './vm/debug.js';
 import { runExec } from './vm/exec.js';
 import { MAX_REPEAT } from './vm/repeat.js';
@@ -147,6 +148,46 @@ export function buildProgram(): Command {
         extraArgs: qemuExtra,
       });
       return decoded.exitCode;
+    }));
+
+  program
+    .command('shell')
+    .description("build what is stale, boot, and give this terminal to the guest's shell (exit halts it; Ctrl-A X quits, Ctrl-A H lists the keys)")
+    .addOption(accelOption())
+    .addOption(smpOption())
+    .addOption(memOption())
+    .option('--display', 'open a QEMU window (VGA and the PS/2 keyboard) as well')
+    .addOption(addOption())
+    .action((flags: BootFlags & RootfsFlags & { display?: boolean }) => guarded(async () => {
+      const decoded = await runInteractive(findProject(), {
+        ...bootOptions(global(), flags),
+        ...rootfsOptions(flags),
+        ...(flags.display ? { display: true } : {}),
+        kind: 'shell',
+      });
+      return decoded.exitCode;
+    }));
+
+  program
+    .command('soak')
+    .description('type a seeded random mix of commands for M minutes; fail on a panic, hang, lost prompt, wrong output or falling free memory')
+    .requiredOption('--minutes <m>', 'how long to type (fractions allowed)')
+    .option('--seed <s>', 'the random seed (printed; the same seed types the same commands)')
+    .addOption(accelOption())
+    .addOption(smpOption())
+    .addOption(memOption())
+    .action((flags: BootFlags & { minutes: string; seed?: string }) => guarded(async () => {
+      const minutes = Number(flags.minutes);
+      if (!Number.isFinite(minutes) || minutes <= 0) throw new OskitError(`--minutes must be a positive number (got ${JSON.stringify(flags.minutes)})`);
+      if (flags.seed !== undefined && !/^\d+$/.test(flags.seed)) throw new OskitError(`--seed must be a non-negative integer (got ${JSON.stringify(flags.seed)})`);
+      const r = await runSoak(findProject(), {
+        ...bootOptions(global(), flags),
+        minutes,
+        ...(flags.seed !== undefined ? { seed: Number(flags.seed) } : {}),
+      });
+      const mem = r.memFreeKb;
+      console.log(`soak: passed: ${r.commands} commands in ${(r.elapsedMs / 60_000).toFixed(1)} min, seed ${r.seed}, MemFree ${mem[0]} -> ${mem.at(-1)} kB over ${mem.length} samples, no panic, no hang`);
+      return 0;
     }));
 
   program

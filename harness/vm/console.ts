@@ -1,7 +1,7 @@
 // A QEMU whose serial port is a pty held by the harness: the whole serial log
 // is kept (in memory and in a file written as it arrives, so it survives a
 // hang), and callers wait for patterns with a bound instead of sleeping.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import pty from 'node-pty';
 import { OskitError } from '../errors.js';
@@ -28,12 +28,38 @@ export interface ConsoleOptions {
   serialLog?: string;
   cwd?: string;
   binary?: string;
+  /** Variables added to the environment (stand-in programs in tests). */
+  env?: Record<string, string>;
   /** Size of the pty (default 200x50); an interactive console passes the terminal's. */
   cols?: number;
   rows?: number;
 }
 
 export const TAIL_LINES = 40;
+
+/** The longest wait for a key's echo or for the prompt before a line (a hang catcher, not a speed bound). */
+export const TYPE_TIMEOUT_MS = 15_000;
+/** The default bound of one command in run(). */
+export const RUN_TIMEOUT_MS = 30_000;
+
+export interface TypeOptions {
+  timeoutMs?: number;
+  /** Send one key (default: the serial console). */
+  press?: (key: string) => Promise<void>;
+  /** Wait for each key's echo (default true). */
+  echo?: boolean;
+}
+
+/** The shell's prompt, `<hostname>:<cwd>$ `, at the start of a line (any hostname unless one is given). */
+export function promptPattern(hostname?: string): RegExp {
+  const host = hostname ? hostname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '[A-Za-z0-9.-]+';
+  return new RegExp(`(?:^|\\n)${host}:/[^\\n]*?\\$ `);
+}
+
+/** Text without ANSI/VT100 escape sequences (CSI and two-character ESC sequences). */
+export function stripAnsi(text: string): string {
+  return text.replace(/\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1b[@-Z\\-_]/g, '');
+}
 
 /** Raised by expect(): carries the pattern, the bound, the console tail and the QEMU command. */
 export class ExpectError extends OskitError {
@@ -96,7 +122,7 @@ export class Console {
       cols: options.cols ?? 200,
       rows: options.rows ?? 50,
       cwd: options.cwd ?? process.cwd(),
-      env: process.env as Record<string, string>,
+      env: { ...(process.env as Record<string, string>), ...(options.env ?? {}) },
     });
     this.pid = this.term.pid;
     // forkpty makes QEMU a session (and process group) leader: kill the group.
@@ -242,6 +268,113 @@ export class Console {
       this.waiters.add(waiter);
       timer = setTimeout(() => waiter.fail(this.timeoutError(waiter, timeoutMs)), timeoutMs);
     });
+  }
+
+  /**
+   * The shell prompt sendLine() waits for before typing a line and run()
+   * waits for after it: by default `<hostname>:<cwd>$ ` at a line start
+   * for any hostname (set it from the configuration for an exact one).
+   */
+  prompt: RegExp = promptPattern();
+  /** The last run() ended on a prompt that expect() has already consumed. */
+  private atPrompt = false;
+
+  /**
+   * Resolve once `test` holds for the output, without moving expect()'s
+   * position; reject like expect() after `timeoutMs` or when QEMU exits.
+   */
+  private until(test: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const waiter: Waiter = {
+        find: () => {
+          if (!test()) return false;
+          this.waiters.delete(waiter);
+          this.pending.delete(waiter);
+          if (timer) clearTimeout(timer);
+          resolve();
+          return true;
+        },
+        fail: (e) => {
+          this.waiters.delete(waiter);
+          this.pending.delete(waiter);
+          if (timer) clearTimeout(timer);
+          reject(e);
+        },
+      };
+      this.pending.set(waiter, { pattern: what, timeoutMs });
+      if (waiter.find()) return;
+      if (this.exitInfo) return waiter.fail(this.timeoutError(waiter, 0));
+      this.waiters.add(waiter);
+      timer = setTimeout(() => waiter.fail(this.timeoutError(waiter, timeoutMs)), timeoutMs);
+    });
+  }
+
+  /**
+   * Type `text` as a person does, one key at a time: each key is sent once
+   * the previous one has been echoed (a printable character waits until it
+   * appears in the output, any other key until some output follows it), so
+   * nothing depends on timing. `press` sends one key another way (the PS/2
+   * keyboard through QMP); the echo still comes back on the serial console.
+   */
+  async type(text: string, options: TypeOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? TYPE_TIMEOUT_MS;
+    const press = options.press ?? ((key: string) => Promise.resolve(this.send(key)));
+    for (const key of [...text]) {
+      const from = this.text.length;
+      await press(key);
+      if (options.echo === false) continue;
+      const printable = key >= ' ' && key !== '\x7f';
+      await this.until(
+        () => (printable ? this.text.indexOf(key, from) >= 0 : this.text.length > from),
+        timeoutMs,
+        `the echo of ${JSON.stringify(key)}`,
+      );
+      // The echo is not output a later expect() should match.
+      if (printable) this.cursor = Math.max(this.cursor, this.text.indexOf(key, from) + 1);
+    }
+  }
+
+  /**
+   * Wait for the prompt (unless run() already did), type `line` key by key
+   * and Enter, and move past the echoed line: what expect() and run() see
+   * next is the command's output.
+   */
+  async sendLine(line: string, options: TypeOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? TYPE_TIMEOUT_MS;
+    if (!this.atPrompt) await this.expect(this.prompt, timeoutMs);
+    this.atPrompt = false;
+    this.transcript(`$ ${line}`);
+    await this.type(line, { ...options, timeoutMs });
+    await this.type('\r', { ...options, timeoutMs, echo: false });
+    await this.expect('\n', timeoutMs);
+  }
+
+  /**
+   * sendLine(line), then wait up to `timeoutMs` for the next prompt and
+   * return everything printed in between (\r removed, escape sequences kept).
+   */
+  async run(line: string, timeoutMs = RUN_TIMEOUT_MS, options: TypeOptions = {}): Promise<string> {
+    await this.sendLine(line, options);
+    const start = this.cursor;
+    const m = await this.expect(this.prompt, timeoutMs);
+    this.atPrompt = true;
+    const end = this.cursor - m[0].length + (m[0].startsWith('\n') ? 1 : 0);
+    return this.text.slice(start, end);
+  }
+
+  /** Forget that the last run() ended on a prompt (after typing something else, such as ^C). */
+  promptConsumed(consumed: boolean): void {
+    this.atPrompt = consumed;
+  }
+
+  /** A line in the transcript file beside the serial log (what was typed, in order). */
+  private transcript(line: string): void {
+    try {
+      appendFileSync(this.logFile.replace(/\.log$/, '') + '.typed', `${line}\n`);
+    } catch {
+      // the serial log still has the echoes
+    }
   }
 
   /** Type text (or raw key bytes) on the serial console. */

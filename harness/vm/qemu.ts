@@ -79,13 +79,17 @@ export function memoryArg(bytes: number): string {
 }
 
 /**
- * The serial port's arguments. With a log, `stdio` and `mon:stdio` are
- * spelled out as the chardev QEMU would make of them, with a logfile.
+ * The serial port's arguments. `stdio` and `mon:stdio` are spelled out as
+ * the chardev QEMU would make of them, with `signal=off`: QEMU otherwise
+ * leaves ISIG on its terminal (the pty), and a ^C typed for the guest
+ * (a person's, or a test's) would kill QEMU instead of reaching the guest's
+ * line discipline. With a log, the chardev also keeps QEMU's own copy.
  */
 export function serialArgs(serial: string, log?: string): string[] {
-  if (!log || (serial !== 'stdio' && serial !== 'mon:stdio')) return ['-serial', serial];
+  if (serial !== 'stdio' && serial !== 'mon:stdio') return ['-serial', serial];
   const mux = serial === 'mon:stdio';
-  const chardev = `stdio,id=serial0${mux ? ',mux=on' : ''},logfile=${escapeOptionValue(log)},logappend=off`;
+  const logging = log ? `,logfile=${escapeOptionValue(log)},logappend=off` : '';
+  const chardev = `stdio,id=serial0${mux ? ',mux=on' : ''},signal=off${logging}`;
   return ['-chardev', chardev, '-serial', 'chardev:serial0', ...(mux ? ['-mon', 'chardev=serial0,mode=readline'] : [])];
 }
 

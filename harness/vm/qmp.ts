@@ -1,8 +1,13 @@
 // A minimal QMP client (QEMU Machine Protocol, docs/interop/qmp-spec):
 // JSON lines over a unix socket; a greeting, qmp_capabilities, then
-// commands and asynchronous events.
+// commands and asynchronous events. Keys for the PS/2 keyboard
+// (input-send-event), screendump, and the VGA text screen read back.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { OskitError } from '../errors.js';
+import { decodeVgaText, keysFor, VGA_TEXT_ADDRESS, VGA_TEXT_BYTES } from './keys.js';
 
 export interface QmpEvent {
   event: string;
@@ -96,6 +101,41 @@ export class Qmp {
   shutdownReason(): string | undefined {
     const e = [...this.events].reverse().find((ev) => ev.event === 'SHUTDOWN');
     return typeof e?.data?.reason === 'string' ? e.data.reason : undefined;
+  }
+
+  /**
+   * Press one character's keys on the guest's PS/2 keyboard (modifiers held
+   * while the key goes down, all released in reverse order) with
+   * input-send-event: the guest sees scancodes as from a person's keyboard.
+   */
+  async pressChar(ch: string): Promise<void> {
+    const keys = keysFor(ch);
+    if (!keys) throw new OskitError(`no key on a US keyboard types ${JSON.stringify(ch)}`);
+    await this.pressKeys(keys);
+  }
+
+  /** Press qcodes together (e.g. ['ctrl', 'c']) and release them. */
+  async pressKeys(qcodes: readonly string[]): Promise<void> {
+    const event = (key: string, down: boolean) => ({ type: 'key', data: { down, key: { type: 'qcode', data: key } } });
+    const events = [...qcodes.map((k) => event(k, true)), ...[...qcodes].reverse().map((k) => event(k, false))];
+    await this.execute('input-send-event', { events });
+  }
+
+  /** Write a PNG of the guest's screen (QEMU >= 7.1). */
+  async screendump(file: string): Promise<void> {
+    await this.execute('screendump', { filename: path.resolve(file), format: 'png' });
+  }
+
+  /** The VGA text screen (0xB8000, 80x25) as 25 lines, read with pmemsave. */
+  async readVgaText(): Promise<string[]> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'oskit-vga-'));
+    const file = path.join(dir, 'text.bin');
+    try {
+      await this.execute('pmemsave', { val: VGA_TEXT_ADDRESS, size: VGA_TEXT_BYTES, filename: file });
+      return decodeVgaText(readFileSync(file));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   close(): void {

@@ -2,6 +2,7 @@
 // command ends: on normal exit, on SIGINT/SIGTERM/SIGHUP and on an uncaught
 // exception. Terminal restorers run on the same paths.
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 
 export interface LiveProcess {
   pid: number;
@@ -34,9 +35,13 @@ function killAll(): void {
 
 function onSignal(signal: NodeJS.Signals): void {
   killAll();
-  // Die by the same signal so the parent shell sees the usual status.
+  // Die by the same signal so the parent shell sees the usual status. When
+  // another listener (a library's exit hook) still holds the signal, Node
+  // keeps catching it and re-raising would change nothing: exit with the
+  // status a shell reports for that signal instead.
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeListener(s, onSignal);
-  process.kill(process.pid, signal);
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  process.exit(128 + (os.constants.signals[signal] ?? 0));
 }
 
 function install(): void {

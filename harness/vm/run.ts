@@ -5,7 +5,8 @@
 // build/logs/run-*.log (last-run.log) as for `oskit test`. With
 // --trace-syscalls the same pass decodes the kernel's trace lines in place.
 // Exits with the guest's decoded status; the terminal is restored on every
-// path.
+// path. `oskit shell` is the same boot with the words of a login: its own
+// log name (shell-*.log) and the keys to know.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { resolveAdditions } from '../image/initrd.js';
@@ -33,7 +34,14 @@ export interface RunOptions extends BootOptions {
   traceSyscalls?: boolean;
   /** The terminal (tests pass their own streams). */
   io?: TerminalIo;
+  /** 'run' (default) or 'shell': the log's name and the notice. */
+  kind?: 'run' | 'shell';
 }
+
+const NOTICES = {
+  run: 'serial console on this terminal; Ctrl-A X quits QEMU, Ctrl-A C toggles its monitor',
+  shell: 'the guest\'s console on this terminal; exit halts it, Ctrl-A X quits QEMU, Ctrl-A H lists the keys',
+};
 
 export interface RunResult extends DecodedExit {
   logFile: string;
@@ -48,7 +56,8 @@ export async function runInteractive(project: Project, options: RunOptions = {})
   const dir = socketDir();
   const qmpSocket = path.join(dir, 'qmp.sock');
   const forgetDir = onExitRestore(() => rmSync(dir, { recursive: true, force: true }));
-  const logName = `run-${timestamp()}-${process.pid}.log`;
+  const kind = options.kind ?? 'run';
+  const logName = `${kind}-${timestamp()}-${process.pid}.log`;
   const size = terminalSize(io.output);
   const { console: vm } = startConsole(session, {
     qemu: { serial: 'mon:stdio', qmpSocket, ...(options.display ? { display: true } : {}) },
@@ -58,8 +67,8 @@ export async function runInteractive(project: Project, options: RunOptions = {})
     logName,
     ...(size ? { size } : {}),
   });
-  linkLastLog(project, logName, 'last-run.log');
-  if (io.input.isTTY && !options.silent) notice('serial console on this terminal; Ctrl-A X quits QEMU, Ctrl-A C toggles its monitor');
+  linkLastLog(project, logName, `last-${kind}.log`);
+  if (io.input.isTTY && !options.silent) notice(NOTICES[kind]);
   const detach = attachTerminal(vm, new ConsoleRewriter(symbolizerFor(project), options.traceSyscalls ? { rewrite: decodeTraceLine, mayRewrite: mayBeTraceLine } : undefined), io);
   let qmp: Qmp | undefined;
   let exit;
@@ -81,7 +90,7 @@ export async function runInteractive(project: Project, options: RunOptions = {})
   const decoded = decodeExit(exit, qmp?.shutdownReason(), true);
   if (!options.silent) {
     notice(explainQemuFailure(decoded, vm.output, formatSize(session.config.memoryBytes)));
-    notice(`serial log: ${rel(project, vm.logFile)} (also build/logs/last-run.log)`);
+    notice(`serial log: ${rel(project, vm.logFile)} (also build/logs/last-${kind}.log)`);
   }
   return { ...decoded, logFile: vm.logFile };
 }

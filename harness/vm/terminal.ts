@@ -3,6 +3,13 @@
 // the terminal itself), output comes back through the ConsoleRewriter
 // (symbolised backtraces), the pty follows the terminal's size, and the
 // terminal's mode is restored on detach and on every exit path.
+//
+// The window size reaches the guest in band: a serial line has no way to
+// carry it, so once the kernel's terminal is up (its `oskit ready` line) and
+// on every resize, the harness types `ESC [ 8 ; ROWS ; COLS t` (xterm's
+// "resize the window" control sequence), which the kernel's line discipline
+// takes as a TIOCSWINSZ from the host: the size changes, the foreground
+// group gets SIGWINCH, and the sequence is never data (kernel-src/tty/tty.cpp).
 import type { ConsoleRewriter } from '../report/console-rewrite.js';
 import type { Console } from './console.js';
 import { guardTerminal } from './registry.js';
@@ -19,6 +26,14 @@ export interface TerminalIo {
 export function terminalSize(output: TerminalIo['output'] = process.stdout): { cols: number; rows: number } | undefined {
   return output.isTTY && output.columns && output.rows ? { cols: output.columns, rows: output.rows } : undefined;
 }
+
+/** The in-band window-size message the kernel's terminal understands (see above). */
+export function windowSizeEscape(size: { cols: number; rows: number }): string {
+  return `\x1b[8;${size.rows};${size.cols}t`;
+}
+
+/** The kernel's line saying its terminal takes input (and so the window size). */
+export const GUEST_READY = /oskit ready/;
 
 /** Connect `vm` to the terminal until the returned detach() (idempotent) is called. */
 export function attachTerminal(vm: Console, rewriter: ConsoleRewriter, io: TerminalIo = { input: process.stdin, output: process.stdout }): () => void {
@@ -40,9 +55,23 @@ export function attachTerminal(vm: Console, rewriter: ConsoleRewriter, io: Termi
   const onKeys = (data: Buffer | string) => vm.send(data);
   input.on('data', onKeys);
   input.resume();
+  let guestReady = GUEST_READY.test(vm.output);
+  const tellGuest = () => {
+    const size = terminalSize(output);
+    if (guestReady && size) vm.send(windowSizeEscape(size));
+  };
+  const stopWatching = guestReady
+    ? () => {}
+    : vm.onLine((line) => {
+      if (guestReady || !GUEST_READY.test(line)) return;
+      guestReady = true;
+      tellGuest();
+    });
+  if (guestReady) tellGuest();
   const onResize = () => {
     const size = terminalSize(output);
     if (size) vm.resize(size.cols, size.rows);
+    tellGuest();
   };
   output.on('resize', onResize);
   let attached = true;
@@ -51,6 +80,7 @@ export function attachTerminal(vm: Console, rewriter: ConsoleRewriter, io: Termi
     attached = false;
     if (timer) clearTimeout(timer);
     stopOutput();
+    stopWatching();
     write(rewriter.release());
     input.removeListener('data', onKeys);
     output.removeListener('resize', onResize);

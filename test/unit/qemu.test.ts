@@ -19,7 +19,8 @@ t.test('TCG defaults', async (t) => {
   t.equal(valueAfter(a, '-boot'), 'd');
   t.ok(a.includes('-no-reboot'));
   t.equal(valueAfter(a, '-device'), 'isa-debug-exit,iobase=0xf4,iosize=0x04');
-  t.equal(valueAfter(a, '-serial'), 'stdio');
+  t.equal(valueAfter(a, '-serial'), 'chardev:serial0');
+  t.equal(valueAfter(a, '-chardev'), 'stdio,id=serial0,signal=off');
   t.equal(valueAfter(a, '-monitor'), 'none');
   t.equal(valueAfter(a, '-display'), 'none');
   t.notOk(a.includes('-fw_cfg'), 'no fw_cfg without per-run arguments');
@@ -50,7 +51,8 @@ t.test('options', async (t) => {
   t.notOk(a.includes('-display'), 'a window with --display');
   t.equal(valueAfter(a, '-qmp'), 'unix:/tmp/x/qmp.sock,server=on,wait=off');
   t.ok(a.includes('-s') && a.includes('-S'));
-  t.equal(valueAfter(a, '-serial'), 'mon:stdio');
+  t.equal(valueAfter(a, '-chardev'), 'stdio,id=serial0,mux=on,signal=off');
+  t.equal(valueAfter(a, '-mon'), 'chardev=serial0,mode=readline');
   t.same(a.slice(-2), ['-d', 'int'], 'extra args last');
 });
 
@@ -87,8 +89,8 @@ t.test('helpers', async (t) => {
 });
 
 t.test("a stdio serial with QEMU's own log of it", async (t) => {
-  t.same(serialArgs('stdio', 'build/logs/.x.log.qemu'), ['-chardev', 'stdio,id=serial0,logfile=build/logs/.x.log.qemu,logappend=off', '-serial', 'chardev:serial0']);
-  t.same(serialArgs('mon:stdio', '/tmp/a,b'), ['-chardev', 'stdio,id=serial0,mux=on,logfile=/tmp/a,,b,logappend=off', '-serial', 'chardev:serial0', '-mon', 'chardev=serial0,mode=readline'], 'the monitor muxed in, as mon:stdio does; commas doubled');
+  t.same(serialArgs('stdio', 'build/logs/.x.log.qemu'), ['-chardev', 'stdio,id=serial0,signal=off,logfile=build/logs/.x.log.qemu,logappend=off', '-serial', 'chardev:serial0']);
+  t.same(serialArgs('mon:stdio', '/tmp/a,b'), ['-chardev', 'stdio,id=serial0,mux=on,signal=off,logfile=/tmp/a,,b,logappend=off', '-serial', 'chardev:serial0', '-mon', 'chardev=serial0,mode=readline'], 'the monitor muxed in, as mon:stdio does; commas doubled');
   t.same(serialArgs('file:x.log', '/tmp/l'), ['-serial', 'file:x.log'], 'other backends as they are');
-  t.same(serialArgs('stdio'), ['-serial', 'stdio']);
+  t.same(serialArgs('stdio'), ['-chardev', 'stdio,id=serial0,signal=off', '-serial', 'chardev:serial0'], 'a ^C on the pty is for the guest, never a signal to QEMU');
 });

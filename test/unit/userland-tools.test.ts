@@ -173,6 +173,8 @@ async function main(): Promise<void> {
       g('alpha', 'nonexistent', 'a.txt'),
       g('', 'a.txt'),
       g('a.t', 'a.txt'),
+      { cmd: ['grep', '-F', 'beta', 'a.txt'], ref: ['grep', '-F', 'beta', 'a.txt'] },
+      { cmd: ['grep', '-Fv', 'beta', 'a.txt'], ref: ['grep', '-Fv', 'beta', 'a.txt'] },
       { ...g('two'), input: 'one\ntwo\nthree two\n' },
     ] satisfies Case[]) await compare(tt, c);
   });
@@ -240,6 +242,12 @@ async function main(): Promise<void> {
     await compare(tt, { cmd: ['sleep', '0.01s', '0.01'] });
     await compare(tt, { cmd: ['true'] });
     await compare(tt, { cmd: ['false'] });
+  });
+
+  t.test('yes: lines until the reader goes away (SIGPIPE), as coreutils yes', async (tt) => {
+    await compare(tt, { cmd: ['sh', '-c', 'yes | head -n 3; yes a  b | head -n 2; yes "" | head -n 2; echo $?'] });
+    const r = await ours('sh', ['-c', 'yes abc | head -n 30000 | wc -l']);
+    tt.equal(r.stdout, '30000\n', 'every line through two pipes');
   });
 
   t.test('every user source compiles without a warning (the build\'s flags plus -Werror)', async (tt) => {

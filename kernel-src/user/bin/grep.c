@@ -1,5 +1,5 @@
-// grep [-v] [-c] [-i] [-n] STRING [files...]: print the lines that contain
-// STRING (a fixed string, as grep -F). With several files each line is
+// grep [-F] [-v] [-c] [-i] [-n] STRING [files...]: print the lines that contain
+// STRING (a fixed string, as grep -F; -F is accepted, and changes nothing). With several files each line is
 // prefixed by its file's name. Exit 0 when a line was selected, 1 when none
 // was, 2 on an error (even if something matched), as GNU grep.
 #include <ctype.h>
@@ -68,19 +68,20 @@ static long search(FILE *in, const char *name) {
 int main(int argc, char **argv) {
   set_progname(argv[0]);
   int opt;
-  while ((opt = getopt(argc, argv, "vcin")) != -1) {
+  while ((opt = getopt(argc, argv, "Fvcin")) != -1) {
     switch (opt) {
+      case 'F': break;  // the only kind of pattern there is
       case 'v': invert = true; break;
       case 'c': count_only = true; break;
       case 'i': ignore_case = true; break;
       case 'n': line_numbers = true; break;
       default:
-        fprintf(stderr, "usage: grep [-v] [-c] [-i] [-n] STRING [files...]\n");
+        fprintf(stderr, "usage: grep [-F] [-v] [-c] [-i] [-n] STRING [files...]\n");
         return 2;
     }
   }
   if (optind >= argc) {
-    fprintf(stderr, "usage: grep [-v] [-c] [-i] [-n] STRING [files...]\n");
+    fprintf(stderr, "usage: grep [-F] [-v] [-c] [-i] [-n] STRING [files...]\n");
     return 2;
   }
   pattern = argv[optind++];
