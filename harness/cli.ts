@@ -5,6 +5,8 @@ import { prepare } from './build/pipeline.js';
 import { benchBoot, formatBench } from './bench/boot.js';
 import { benchSmp, smpReport } from './bench/smp.js';
 import { formatSmpTable, smpJson } from './bench/smp-report.js';
+import { benchSys } from './bench/sys.js';
+import { formatSysTable, sysJson } from './bench/sys-report.js';
 import { colorErr } from './color.js';
 import { runDoctor } from './doctor/doctor.js';
 import { formatSyscallList } from './syscall/list.js';
@@ -257,6 +259,32 @@ export function buildProgram(): Command {
       const report = smpReport(result);
       process.stdout.write(flags.json ? smpJson(report) : formatSmpTable(report));
       if (!flags.json) process.stderr.write(`oskit: serial log: ${report.log}, ${(result.durationMs / 1000).toFixed(1)} s\n`);
+    }));
+
+  bench
+    .command('sys')
+    .description('system-call costs (bench-sys as PID 1): medians over several boots; --against linux runs the same binary as /init of a Linux guest in the same QEMU')
+    .addOption(accelOption())
+    .addOption(smpOption())
+    .addOption(memOption())
+    .option('--runs <n>', 'boots of each kernel', '3')
+    .option('--iters <n>', 'samples per metric per boot (bench-sys -n)', '100')
+    .addOption(new Option('--against <kernel>', 'also run the benchmark under another kernel').choices(['linux']))
+    .option('--linux <bzImage>', 'the Linux kernel for --against linux (default: /boot/vmlinuz-$(uname -r), else Debian\'s linux-image-amd64 via apt-get download into build/linux)')
+    .option('--json', 'print the results as JSON instead of a table')
+    .action((flags: BootFlags & { runs: string; iters: string; against?: 'linux'; linux?: string; json?: boolean }) => guarded(async () => {
+      const runs = parseCount('--runs', flags.runs, 100);
+      const iters = parseCount('--iters', flags.iters, 100000);
+      if (flags.linux && !flags.against) throw new OskitError('--linux names the kernel for --against linux: add --against linux');
+      const report = await benchSys(findProject(), {
+        ...bootOptions(global(), flags),
+        runs,
+        iters,
+        ...(flags.against ? { against: flags.against } : {}),
+        ...(flags.linux ? { linux: flags.linux } : {}),
+        onProgress: (m) => process.stderr.write(`oskit: ${m}\n`),
+      });
+      process.stdout.write(flags.json ? sysJson(report) : formatSysTable(report));
     }));
 
   program
