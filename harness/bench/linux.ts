@@ -213,6 +213,8 @@ export interface LinuxQemuOptions extends Pick<QemuOptions, 'accel' | 'cpu' | 's
   kernel: string;
   initramfs: string;
   append?: string;
+  /** Arguments for /init: after ` -- ` on the kernel's command line, Linux hands them to init. */
+  initArgs?: readonly string[];
 }
 
 /** QEMU for the Linux guest: the same machine, accelerator, CPU model, -smp and -m as oskit's runs. */
@@ -225,7 +227,7 @@ export function linuxQemuArgs(o: LinuxQemuOptions): string[] {
     '-m', memoryArg(o.memoryBytes),
     '-kernel', o.kernel,
     '-initrd', o.initramfs,
-    '-append', o.append ?? LINUX_CMDLINE,
+    '-append', [o.append ?? LINUX_CMDLINE, ...(o.initArgs?.length ? ['--', ...o.initArgs] : [])].join(' '),
     '-no-reboot',
     ...serialArgs('stdio', o.serialLog),
     '-monitor', 'none',

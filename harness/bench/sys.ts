@@ -80,14 +80,15 @@ export async function benchSys(project: Project, options: SysBenchOptions = {}):
   const iters = options.iters ?? 100;
   if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new OskitError(`--runs must be an integer from 1 to 100 (got ${runs})`);
   if (!Number.isInteger(iters) || iters < 1 || iters > 100000) throw new OskitError(`--iters must be an integer from 1 to 100000 (got ${iters})`);
+  const progress = options.onProgress ?? (() => {});
+  // A missing or wrong Linux kernel is refused before anything builds.
+  const linux: LinuxKernel | undefined = options.against === 'linux'
+    ? await findLinux(project, { ...(options.linux ? { linux: options.linux } : {}), onProgress: progress })
+    : undefined;
   const session = await prepareSession(project, options);
   const { config } = session;
-  const progress = options.onProgress ?? (() => {});
-
-  let linux: LinuxKernel | undefined;
   let initramfs: string | undefined;
-  if (options.against === 'linux') {
-    linux = await findLinux(project, { ...(options.linux ? { linux: options.linux } : {}), onProgress: progress });
+  if (linux) {
     // The same files oskit's root has, byte for byte.
     const rootfs = path.join(project.buildDir, 'user', 'rootfs');
     initramfs = path.join(project.buildDir, `bench-sys-linux-${process.pid}.cpio`);
@@ -112,7 +113,7 @@ export async function benchSys(project: Project, options: SysBenchOptions = {}):
       if (linux && initramfs) {
         const logName = `bench-sys-${stamp}-linux-${i}.log`;
         const serialLog = path.join(project.logsDir, `.${logName}.qemu`);
-        const args = linuxQemuArgs({ accel: qemu.accel, cpu, smp: qemu.smp, memoryBytes: qemu.memoryBytes, kernel: linux.path, initramfs: rel(project, initramfs), serialLog });
+        const args = linuxQemuArgs({ accel: qemu.accel, cpu, smp: qemu.smp, memoryBytes: qemu.memoryBytes, kernel: linux.path, initramfs: rel(project, initramfs), initArgs: ['-n', String(iters)], serialLog });
         const lvm = Console.start({ args, logFile: path.join(project.logsDir, logName), serialLog, cwd: project.root });
         // Linux powers off through ACPI: QEMU exits 0.
         const l = await finishBoot(project, session, `Linux, boot ${i}`, lvm, 0, iters, options.timeoutMs);
