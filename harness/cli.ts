@@ -35,16 +35,20 @@ const smpOption = () => new Option('--smp <n>', 'virtual CPUs (overrides cpus in
 const memOption = () => new Option('--mem <size>', 'guest RAM such as 512M or 2G (overrides memory)');
 const addOption = () => new Option('--add <host[:guest]>', 'add a host file or directory to the root file system for this run (repeatable; default guest path /BASENAME)')
   .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+const busyboxOption = () => new Option('--busybox', "put the host's static busybox (Debian busybox-static) in the root: a /bin link per applet, busybox's being the defaults; oskit's own programs stay under /oskit/bin");
 const traceOption = () => new Option('--trace-syscalls', 'trace every system call (trace_syscalls on the kernel command line)');
 
 interface RootfsFlags {
   add?: string[];
+  busybox?: boolean;
   traceSyscalls?: boolean;
 }
 
-function rootfsOptions(flags: RootfsFlags) {
+/** The root file system options run, exec, test (and shell) share: --add, --busybox, --trace-syscalls. */
+export function rootfsOptions(flags: RootfsFlags) {
   return {
     ...(flags.add ? { add: flags.add } : {}),
+    ...(flags.busybox ? { busybox: true } : {}),
     ...(flags.traceSyscalls ? { traceSyscalls: true } : {}),
   };
 }
@@ -138,6 +142,7 @@ export function buildProgram(): Command {
     .option('--display', 'open a QEMU window (VGA) as well')
     .option('--cmdline <args>', 'extra kernel arguments for this run, e.g. crash=pf')
     .addOption(addOption())
+    .addOption(busyboxOption())
     .addOption(traceOption())
     .argument('[qemu-args...]', 'extra QEMU arguments after --')
     .action((qemuExtra: string[], flags: BootFlags & RootfsFlags & { display?: boolean; cmdline?: string }) => guarded(async () => {
@@ -179,6 +184,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--reporter <kind>', 'report format (default: pretty on a TTY, tap otherwise)').choices(REPORTERS))
     .option('--raw', 'print the raw serial log (symbolised) instead of a report')
     .addOption(addOption())
+    .addOption(busyboxOption())
     .addOption(traceOption())
     .option('--repeat <n>', 'boot N times (a fresh boot each) and report how often each test passed')
     .argument('[qemu-args...]', 'extra QEMU arguments after --')
@@ -202,6 +208,7 @@ export function buildProgram(): Command {
     .addOption(smpOption())
     .addOption(memOption())
     .addOption(addOption())
+    .addOption(busyboxOption())
     .addOption(traceOption())
     .option('--cmdline <args>', 'extra kernel arguments for this run (before init=PATH)')
     .option('--verbose', 'also show the boot log on stderr, and where the serial log is')
