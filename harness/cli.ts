@@ -5,6 +5,8 @@ import { prepare } from './build/pipeline.js';
 import { benchBoot, formatBench } from './bench/boot.js';
 import { benchSmp, smpReport } from './bench/smp.js';
 import { formatSmpTable, smpJson } from './bench/smp-report.js';
+import { benchSys } from './bench/sys.js';
+import { formatSysTable, sysJson } from './bench/sys-report.js';
 import { colorErr } from './color.js';
 import { runDoctor } from './doctor/doctor.js';
 import { formatSyscallList } from './syscall/list.js';
@@ -34,16 +36,20 @@ const smpOption = () => new Option('--smp <n>', 'virtual CPUs (overrides cpus in
 const memOption = () => new Option('--mem <size>', 'guest RAM such as 512M or 2G (overrides memory)');
 const addOption = () => new Option('--add <host[:guest]>', 'add a host file or directory to the root file system for this run (repeatable; default guest path /BASENAME)')
   .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+const busyboxOption = () => new Option('--busybox', "put the host's static busybox (Debian busybox-static) in the root: a /bin link per applet, busybox's being the defaults; oskit's own programs stay under /oskit/bin");
 const traceOption = () => new Option('--trace-syscalls', 'trace every system call (trace_syscalls on the kernel command line)');
 
 interface RootfsFlags {
   add?: string[];
+  busybox?: boolean;
   traceSyscalls?: boolean;
 }
 
-function rootfsOptions(flags: RootfsFlags) {
+/** The root file system options run, exec, test (and shell) share: --add, --busybox, --trace-syscalls. */
+export function rootfsOptions(flags: RootfsFlags) {
   return {
     ...(flags.add ? { add: flags.add } : {}),
+    ...(flags.busybox ? { busybox: true } : {}),
     ...(flags.traceSyscalls ? { traceSyscalls: true } : {}),
   };
 }
@@ -137,6 +143,7 @@ export function buildProgram(): Command {
     .option('--display', 'open a QEMU window (VGA) as well')
     .option('--cmdline <args>', 'extra kernel arguments for this run, e.g. crash=pf')
     .addOption(addOption())
+    .addOption(busyboxOption())
     .addOption(traceOption())
     .argument('[qemu-args...]', 'extra QEMU arguments after --')
     .action((qemuExtra: string[], flags: BootFlags & RootfsFlags & { display?: boolean; cmdline?: string }) => guarded(async () => {
@@ -158,6 +165,7 @@ export function buildProgram(): Command {
     .addOption(memOption())
     .option('--display', 'open a QEMU window (VGA and the PS/2 keyboard) as well')
     .addOption(addOption())
+    .addOption(busyboxOption())
     .action((flags: BootFlags & RootfsFlags & { display?: boolean }) => guarded(async () => {
       const decoded = await runInteractive(findProject(), {
         ...bootOptions(global(), flags),
@@ -218,6 +226,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--reporter <kind>', 'report format (default: pretty on a TTY, tap otherwise)').choices(REPORTERS))
     .option('--raw', 'print the raw serial log (symbolised) instead of a report')
     .addOption(addOption())
+    .addOption(busyboxOption())
     .addOption(traceOption())
     .option('--repeat <n>', 'boot N times (a fresh boot each) and report how often each test passed')
     .argument('[qemu-args...]', 'extra QEMU arguments after --')
@@ -241,6 +250,7 @@ export function buildProgram(): Command {
     .addOption(smpOption())
     .addOption(memOption())
     .addOption(addOption())
+    .addOption(busyboxOption())
     .addOption(traceOption())
     .option('--cmdline <args>', 'extra kernel arguments for this run (before init=PATH)')
     .option('--verbose', 'also show the boot log on stderr, and where the serial log is')
@@ -298,6 +308,32 @@ export function buildProgram(): Command {
       const report = smpReport(result);
       process.stdout.write(flags.json ? smpJson(report) : formatSmpTable(report));
       if (!flags.json) process.stderr.write(`oskit: serial log: ${report.log}, ${(result.durationMs / 1000).toFixed(1)} s\n`);
+    }));
+
+  bench
+    .command('sys')
+    .description('system-call costs (bench-sys as PID 1): medians over several boots; --against linux runs the same binary as /init of a Linux guest in the same QEMU')
+    .addOption(accelOption())
+    .addOption(smpOption())
+    .addOption(memOption())
+    .option('--runs <n>', 'boots of each kernel', '3')
+    .option('--iters <n>', 'samples per metric per boot (bench-sys -n)', '100')
+    .addOption(new Option('--against <kernel>', 'also run the benchmark under another kernel').choices(['linux']))
+    .option('--linux <bzImage>', 'the Linux kernel for --against linux (default: /boot/vmlinuz-$(uname -r), else Debian\'s linux-image-amd64 via apt-get download into build/linux)')
+    .option('--json', 'print the results as JSON instead of a table')
+    .action((flags: BootFlags & { runs: string; iters: string; against?: 'linux'; linux?: string; json?: boolean }) => guarded(async () => {
+      const runs = parseCount('--runs', flags.runs, 100);
+      const iters = parseCount('--iters', flags.iters, 100000);
+      if (flags.linux && !flags.against) throw new OskitError('--linux names the kernel for --against linux: add --against linux');
+      const report = await benchSys(findProject(), {
+        ...bootOptions(global(), flags),
+        runs,
+        iters,
+        ...(flags.against ? { against: flags.against } : {}),
+        ...(flags.linux ? { linux: flags.linux } : {}),
+        onProgress: (m) => process.stderr.write(`oskit: ${m}\n`),
+      });
+      process.stdout.write(flags.json ? sysJson(report) : formatSysTable(report));
     }));
 
   program

@@ -1,13 +1,14 @@
 // The host tools oskit drives, the Debian package of each, and the check
 // every command runs before using one: a missing tool stops the command with
 // one line that names the package and the fix.
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { OskitError } from '../errors.js';
+import { elfInterpreter } from '../image/busybox.js';
 
 export type ToolName =
   | 'clang' | 'clang++' | 'ld.lld' | 'ninja' | 'musl-gcc' | 'gcc' | 'grub-mkrescue' | 'grub-i386-pc'
-  | 'xorriso' | 'mformat' | 'qemu-system-x86_64' | 'llvm-symbolizer' | 'gdb';
+  | 'xorriso' | 'mformat' | 'qemu-system-x86_64' | 'llvm-symbolizer' | 'gdb' | 'busybox';
 
 export interface Tool {
   name: ToolName;
@@ -19,6 +20,8 @@ export interface Tool {
   versionLine?: RegExp;
   /** A directory to test instead of an executable on PATH. */
   dir?: string;
+  /** A file to test instead of searching PATH, which must be a static ELF program. */
+  staticFile?: string;
   optional?: boolean;
   purpose: string;
 }
@@ -39,6 +42,8 @@ export const TOOLS: readonly Tool[] = [
   // Backtraces with source lines; without it binutils' addr2line does the same job.
   { name: 'llvm-symbolizer', pkg: 'llvm', versionArgs: ['--version'], versionLine: /LLVM version/, purpose: 'symbolises backtraces' },
   { name: 'gdb', pkg: 'gdb', versionArgs: ['--version'], optional: true, purpose: 'oskit debug' },
+  // Debian's `busybox` package has a dynamic /bin/busybox: only busybox-static's runs on oskit.
+  { name: 'busybox', pkg: 'busybox-static', staticFile: '/bin/busybox', versionArgs: ['--help'], versionLine: /^BusyBox v/, optional: true, purpose: '--busybox (run, exec, test): real Linux programs on oskit' },
 ];
 
 /** Which tools each command needs. */
@@ -75,6 +80,13 @@ export function findExecutable(name: string, searchPath: string = process.env.PA
 /** Where the tool is (a path), or undefined when it is missing. */
 export function locateTool(tool: Tool): string | undefined {
   if (tool.dir) return existsSync(path.join(tool.dir, 'multiboot2.mod')) ? tool.dir : undefined;
+  if (tool.staticFile) {
+    try {
+      return elfInterpreter(readFileSync(tool.staticFile)) === '' ? tool.staticFile : undefined;
+    } catch {
+      return undefined;
+    }
+  }
   return findExecutable(tool.name);
 }
 

@@ -211,8 +211,10 @@ export function resolveAdditions(texts: readonly string[], cwd: string = process
  * they need that `baseDirectories` (the root image's) does not have, so that
  * unpacking it never changes the mode of an existing directory such as /tmp.
  */
-export function additionEntries(additions: readonly Addition[], baseDirectories: ReadonlySet<string>): CpioEntry[] {
+export function additionEntries(additions: readonly Addition[], baseDirectories: ReadonlySet<string>, extra: readonly CpioEntry[] = []): CpioEntry[] {
   const tree = new RootTree();
+  // Generated entries (--busybox) first: a user's --add replaces them.
+  for (const e of extra) tree.put(e);
   for (const a of additions) putHostPath(tree, a.hostPath, archivePath(a.guest), `--add ${JSON.stringify(a.text)}`);
   const implicit = tree.implicitDirectories();
   return tree.sorted().filter((e) => !(implicit.has(e.path) && baseDirectories.has(e.path)));
@@ -228,6 +230,6 @@ export function directoriesIn(archiveFile: string): Set<string> {
 }
 
 /** The per-run archive for `additions` over the project's root image. */
-export function additionsArchive(project: Project, additions: readonly Addition[]): Buffer {
-  return writeCpio(additionEntries(additions, directoriesIn(initrdPath(project))));
+export function additionsArchive(project: Project, additions: readonly Addition[], extra: readonly CpioEntry[] = []): Buffer {
+  return writeCpio(additionEntries(additions, directoriesIn(initrdPath(project)), extra));
 }

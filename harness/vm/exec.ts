@@ -9,18 +9,17 @@
 import path from 'node:path';
 import { colorErr } from '../color.js';
 import { OskitError } from '../errors.js';
-import { resolveAdditions } from '../image/initrd.js';
 import { notice } from '../log.js';
 import { rel, type Project } from '../project.js';
 import { symbolizeLines, symbolizerFor } from '../report/symbolize.js';
-import { writeRunArchive } from './additions.js';
+import { resolveRunRootfs, writeRunRootfs, type RunRootfsOptions } from './additions.js';
 import type { ExitInfo } from './console.js';
 import { execOutcome, ExecLogParser, type ExecEvent, type ExecOutcome } from './exec-log.js';
 import { execCmdline } from './init-cmdline.js';
 import { linkLastLog, prepareSession, startConsole, timestamp, type BootOptions, type Session } from './session.js';
 import { Watchdog } from './watchdog.js';
 
-export interface ExecOptions extends BootOptions {
+export interface ExecOptions extends BootOptions, RunRootfsOptions {
   /** Guest path of the program to run as PID 1. */
   path: string;
   args?: readonly string[];
@@ -72,14 +71,14 @@ export async function runExec(project: Project, options: ExecOptions): Promise<E
     ...(options.cmdlineExtra ? { cmdlineExtra: options.cmdlineExtra } : {}),
     ...(options.traceSyscalls ? { traceSyscalls: true } : {}),
   });
-  const additions = resolveAdditions(options.add ?? []);
+  const rootfs = resolveRunRootfs(options);
   const out = options.stdout ?? streamWriter(process.stdout);
   const err = options.stderr ?? ((text: string) => process.stderr.write(text));
   const session = await prepareSession(project, options);
   const { config } = session;
   // The configured line comes first on the kernel's command line: a `--` there would swallow init=.
   if (config.cmdline.split(/\s+/).includes('--')) throw new OskitError('config: cmdline must not contain "--" for oskit exec: the program\'s arguments follow it');
-  const archive = writeRunArchive(project, additions);
+  const archive = writeRunRootfs(project, rootfs);
   try {
     const logName = `exec-${timestamp()}-${process.pid}.log`;
     const started = Date.now();

@@ -1,18 +1,17 @@
 // `oskit test`: boot with `ktest` (or `ktest=GLOB`) passed through fw_cfg,
 // keep the whole serial log, parse KTAP, and turn every way a run can go
 // wrong (panic, triple fault, silence, no exit) into a reported result.
-import { resolveAdditions } from '../image/initrd.js';
 import { allPassed, parseKtap, type KtapResult, type TestNode } from '../report/ktap.js';
 import { symbolizerFor, symbolizeText } from '../report/symbolize.js';
 import type { Project } from '../project.js';
-import { writeRunArchive } from './additions.js';
+import { resolveRunRootfs, writeRunRootfs, type RunRootfsOptions } from './additions.js';
 import type { ExitInfo } from './console.js';
 import { formatSize } from '../config/schema.js';
 import { decodeExit, explainQemuFailure, EXIT_SUCCESS, EXIT_TESTS_FAILED } from './exit.js';
 import { Watchdog } from './watchdog.js';
 import { linkLastLog, prepareSession, startConsole, timestamp, type BootOptions, type Session } from './session.js';
 
-export interface TestRunOptions extends BootOptions {
+export interface TestRunOptions extends BootOptions, RunRootfsOptions {
   /** Glob of suites or suite.case names (ktest=GLOB). */
   filter?: string;
   /** More kernel arguments after `ktest` (e.g. crash=pf, loglevel=3). */
@@ -67,7 +66,7 @@ function relabel(nodes: TestNode[], from: TestNode['status'], to: TestNode['stat
 
 /** Run the kernel's test suites once and report. Never hangs: every wait is bounded. */
 export async function runKernelTests(project: Project, options: TestRunOptions = {}): Promise<TestRun> {
-  resolveAdditions(options.add ?? []); // a missing --add file fails before the build
+  resolveRunRootfs(options); // a missing --add file or busybox fails before the build
   return runTestsOnce(await prepareSession(project, options), options);
 }
 
@@ -80,7 +79,7 @@ export async function runTestsOnce(session: Session, options: TestRunOptions & {
   const { config, project } = session;
   const logName = options.logName ?? `test-${timestamp()}-${process.pid}.log`;
   // Removed when QEMU has exited (and on every exit path of the process).
-  const archive = writeRunArchive(project, resolveAdditions(options.add ?? []));
+  const archive = writeRunRootfs(project, resolveRunRootfs(options));
   const started = Date.now();
   const { console: vm } = startConsole(session, {
     cmdlineExtra: [options.filter ? `ktest=${options.filter}` : 'ktest', options.kernelArgs ?? '', options.traceSyscalls ? 'trace_syscalls' : ''].join(' ').replace(/ +/g, ' ').trim(),

@@ -9,21 +9,20 @@
 // log name (shell-*.log) and the keys to know.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { resolveAdditions } from '../image/initrd.js';
 import { notice } from '../log.js';
 import { rel, type Project } from '../project.js';
 import { ConsoleRewriter } from '../report/console-rewrite.js';
 import { symbolizerFor } from '../report/symbolize.js';
 import { formatSize } from '../config/schema.js';
 import { decodeTraceLine, mayBeTraceLine } from '../syscall/decode.js';
-import { writeRunArchive } from './additions.js';
+import { resolveRunRootfs, writeRunRootfs, type RunRootfsOptions } from './additions.js';
 import { decodeExit, explainQemuFailure, type DecodedExit } from './exit.js';
 import { Qmp } from './qmp.js';
 import { onExitRestore } from './registry.js';
 import { linkLastLog, prepareSession, socketDir, startConsole, timestamp, type BootOptions } from './session.js';
 import { attachTerminal, terminalSize, type TerminalIo } from './terminal.js';
 
-export interface RunOptions extends BootOptions {
+export interface RunOptions extends BootOptions, RunRootfsOptions {
   display?: boolean;
   /** Per-run kernel arguments through fw_cfg (e.g. crash=pf). */
   cmdlineExtra?: string;
@@ -48,9 +47,9 @@ export interface RunResult extends DecodedExit {
 }
 
 export async function runInteractive(project: Project, options: RunOptions = {}): Promise<RunResult> {
-  const additions = resolveAdditions(options.add ?? []);
+  const rootfs = resolveRunRootfs(options);
   const session = await prepareSession(project, options);
-  const archive = writeRunArchive(project, additions);
+  const archive = writeRunRootfs(project, rootfs);
   const cmdlineExtra = [options.cmdlineExtra ?? '', options.traceSyscalls ? 'trace_syscalls' : ''].join(' ').trim();
   const io = options.io ?? { input: process.stdin, output: process.stdout };
   const dir = socketDir();

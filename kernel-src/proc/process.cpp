@@ -651,6 +651,7 @@ ErrorOr<void> get_info(i32 pid, ProcessInfo& out)
         out.pgid = p->pgid;
         out.sid = p->sid;
         memcpy(out.comm, p->comm, sizeof(out.comm));
+        memcpy(out.exe, p->exe, sizeof(out.exe));
         out.uid = p->uid;
         out.gid = p->gid;
         out.threads = 1;

@@ -46,6 +46,15 @@ int ut_helper_main(int argc, char **argv) {
     printf("usr1=%s\nusr2=%s\n", disposition(SIGUSR1), disposition(SIGUSR2));
     return fflush(stdout) == 0 ? 0 : 1;
   }
+  if (argc >= 2 && strcmp(argv[1], "--print-exe") == 0) {
+    // What proc_self_exe checks: the target of /proc/self/exe after an exec.
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n < 0) return printf("error %d\n", errno), 1;
+    buf[n] = '\0';
+    printf("%s\n", buf);
+    return fflush(stdout) == 0 ? 0 : 1;
+  }
   if (argc >= 2 && strcmp(argv[1], "--exec-count") == 0) {
     // A checksum of many arguments and variables.
     unsigned long sum = 0;
@@ -198,6 +207,63 @@ static size_t exec_capture(char *const argv[], char *const envp[], void (*prepar
 }
 
 static void on_usr1(int sig) { (void)sig; }
+
+/** Run usertests through `program` (a symlink, say) with argv; its output. */
+static size_t exec_path_capture(const char *program, char *const argv[], char *out, size_t cap, pid_t *child) {
+  int p[2];
+  OK(SYS(SYS_pipe2, p, O_CLOEXEC));
+  pid_t pid = ut_fork();
+  if (pid == 0) {
+    dup2(p[1], 1);
+    execve(program, argv, environ);
+    FAIL("execve %s: %s", program, ut_errno_name(errno));
+  }
+  OK(SYS(SYS_close, p[1]));
+  size_t n = ut_read_all(p[0], out, cap);
+  OK(SYS(SYS_close, p[0]));
+  *child = pid;
+  return n;
+}
+
+// /proc/self/exe: glibc's static start-up and busybox (which re-executes
+// itself through it) read it. Its target is the program's absolute path
+// with symlinks resolved, the same in a forked child, and a new one after
+// an exec through a symlink names the file, not the link.
+void test_proc_self_exe(void) {
+  char self[PATH_MAX], real[PATH_MAX];
+  long n = OK(SYS(SYS_readlink, "/proc/self/exe", self, sizeof self - 1));
+  self[n] = '\0';
+  CHECKF(self[0] == '/', "/proc/self/exe -> %s is not absolute", self);
+  CHECKF(realpath(ut_self, real) != NULL, "realpath %s: %s", ut_self, ut_errno_name(errno));
+  CHECKF(strcmp(self, real) == 0, "/proc/self/exe -> %s, want %s", self, real);
+  struct stat a, b;
+  LOK(stat(self, &a));
+  LOK(stat("/proc/self/exe", &b));  // followed: the program itself
+  CHECK(S_ISREG(b.st_mode) && a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+  char small[4];
+  CHECK(SYS(SYS_readlink, "/proc/self/exe", small, sizeof small) == (long)sizeof small);  // cut, no NUL
+  CHECK(memcmp(small, self, sizeof small) == 0);
+  char pidpath[64];
+  snprintf(pidpath, sizeof pidpath, "/proc/%d/exe", (int)getpid());
+  char again[PATH_MAX];
+  n = OK(SYS(SYS_readlink, pidpath, again, sizeof again - 1));
+  again[n] = '\0';
+  CHECKF(strcmp(again, self) == 0, "%s -> %s, /proc/self/exe -> %s", pidpath, again, self);
+  pid_t pid = ut_fork();
+  if (pid == 0) {
+    char child[PATH_MAX];
+    long m = SYS(SYS_readlink, "/proc/self/exe", child, sizeof child - 1);
+    _exit(m > 0 && (size_t)m == strlen(self) && memcmp(child, self, (size_t)m) == 0 ? 0 : 1);
+  }
+  ut_expect_exit(pid, 0);  // a forked child runs the same program
+  LOK(symlink(real, "exe-link"));
+  char *argv[] = {"exe-link", "--print-exe", NULL};
+  char out[PATH_MAX + 16], want[PATH_MAX + 2];
+  exec_path_capture("exe-link", argv, out, sizeof out, &pid);
+  snprintf(want, sizeof want, "%s\n", real);
+  CHECKF(strcmp(out, want) == 0, "exec through a symlink: /proc/self/exe -> %s", out);
+  ut_expect_exit(pid, 0);
+}
 
 /** Before exec: fd 20 close-on-exec, fd 21 not; SIGUSR1 handled, SIGUSR2 ignored. */
 static void exec_prepare(void) {
