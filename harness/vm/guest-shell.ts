@@ -5,17 +5,14 @@
 // drive the guest through this.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { resolveAdditions } from '../image/initrd.js';
 import type { Project } from '../project.js';
-import { writeRunArchive } from './additions.js';
+import { resolveRunRootfs, writeRunRootfs, type RunRootfsOptions } from './additions.js';
 import { promptPattern, type Console, type ExitInfo } from './console.js';
 import { Qmp } from './qmp.js';
 import { onExitRestore } from './registry.js';
 import { linkLastLog, prepareSession, socketDir, startConsole, timestamp, type BootOptions, type Session } from './session.js';
 
-export interface GuestShellOptions extends BootOptions {
-  /** --add HOST_PATH[:GUEST_PATH] */
-  add?: readonly string[];
+export interface GuestShellOptions extends BootOptions, RunRootfsOptions {
   /** Extra kernel arguments for this boot. */
   cmdlineExtra?: string;
   /** The serial log's name prefix under build/logs/ (default 'shell'). */
@@ -34,9 +31,9 @@ export interface GuestShell {
 
 /** Boot the system with its shell; the caller types (console.sendLine / run) from the first prompt on. */
 export async function bootGuestShell(project: Project, options: GuestShellOptions = {}): Promise<GuestShell> {
-  const additions = resolveAdditions(options.add ?? []);
+  const rootfs = resolveRunRootfs(options);
   const session = await prepareSession(project, options);
-  const archive = writeRunArchive(project, additions);
+  const archive = writeRunRootfs(project, rootfs);
   const dir = socketDir();
   const qmpSocket = path.join(dir, 'qmp.sock');
   const forgetDir = onExitRestore(() => rmSync(dir, { recursive: true, force: true }));

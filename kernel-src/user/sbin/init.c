@@ -12,6 +12,10 @@
 //
 // Run as anything but PID 1 (a test on the host), it does everything except
 // power off: after "Halting system..." it exits with the program's status.
+//
+// As busybox's init (whose halt, poweroff and reboot applets signal PID 1):
+// SIGUSR1 halts, SIGUSR2 powers off, SIGTERM reboots, each after "Halting
+// system..." (the machine stops the same way under QEMU's -no-reboot).
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -102,12 +106,19 @@ static pid_t start(char **argv) {
   return pid;
 }
 
-/** Power off; on failure there is nothing left to do but wait (PID 1 must not exit). */
-static _Noreturn void power_off(void) {
+/** Power off (or halt, or restart); on failure there is nothing left to do but wait (PID 1 must not exit). */
+static _Noreturn void power_off(int how) {
   sync();
-  reboot(RB_POWER_OFF);
+  reboot(how);
   warn_errno("reboot");
   for (;;) pause();
+}
+
+/** SIGUSR1, SIGUSR2, SIGTERM to PID 1: stop the machine from the handler (only system calls: safe there). */
+static void on_shutdown_signal(int sig) {
+  static const char message[] = "Halting system...\n";
+  write(STDOUT_FILENO, message, sizeof message - 1);
+  power_off(sig == SIGUSR1 ? RB_HALT_SYSTEM : sig == SIGTERM ? RB_AUTOBOOT : RB_POWER_OFF);
 }
 
 int main(int argc, char **argv) {
@@ -121,8 +132,12 @@ int main(int argc, char **argv) {
   if (is_pid1) {
     // Linux already drops signals that PID 1 has no handler for; say so
     // rather than depend on it. Children get default handling back.
-    static const int ignored[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGTTIN, SIGUSR1, SIGUSR2};
+    static const int ignored[] = {SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN};
     for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++) signal(ignored[i], SIG_IGN);
+    struct sigaction shutdown = {.sa_handler = on_shutdown_signal};
+    sigfillset(&shutdown.sa_mask);
+    static const int shutdown_signals[] = {SIGUSR1, SIGUSR2, SIGTERM};
+    for (size_t i = 0; i < 3; i++) sigaction(shutdown_signals[i], &shutdown, NULL);
   }
   greet();
 
@@ -154,7 +169,7 @@ int main(int argc, char **argv) {
     }
     printf("Halting system...\n");
     fflush(stdout);
-    if (is_pid1) power_off();
+    if (is_pid1) power_off(RB_POWER_OFF);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
   }
 }
