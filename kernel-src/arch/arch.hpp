@@ -43,8 +43,11 @@ inline u64 read_timestamp()
     return (static_cast<u64>(hi) << 32) | lo;
 }
 
-// Cycles per second of read_timestamp(), measured against a fixed clock.
+// Cycles per second of read_timestamp(): as the CPU or hypervisor states
+// it, else measured against a fixed clock.
 u64 measure_timestamp_hz();
+// Where measure_timestamp_hz() got its answer, for the boot log.
+const char* timestamp_hz_source();
 
 // Interrupts off and halt forever (this CPU only).
 [[noreturn]] void stop_cpu();
@@ -122,7 +125,7 @@ void send_reschedule_interrupt(const Cpu& target);
 void init_boot_cpu(Cpu& cpu);
 // Sets up the interrupt controllers and starts the periodic tick at `hz` on
 // the boot CPU, then enables interrupts. With ACPI tables: local APIC timer
-// (calibrated against the PIT), I/O APIC for legacy IRQs, 8259 masked.
+// (its rate stated by CPUID or measured against the TSC), I/O APIC for legacy IRQs, 8259 masked.
 // Without: PIT through the 8259 (one CPU).
 void start_timer(u32 hz);
 // Starts the calling AP's periodic tick (same rate as the boot CPU's).

@@ -94,6 +94,10 @@ void start_line()
         write_unlocked("\n", 1, Color::Normal);
 }
 
-void enter_panic_mode() { __atomic_store_n(&s_panic_mode, true, __ATOMIC_SEQ_CST); }
+void enter_panic_mode()
+{
+    __atomic_store_n(&s_panic_mode, true, __ATOMIC_SEQ_CST);
+    serial::forget_fifo_room();
+}
 
 } // namespace console

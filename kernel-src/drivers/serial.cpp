@@ -15,11 +15,22 @@ constexpr u16 LINE_STATUS = COM1 + 5;
 constexpr u8 LSR_DATA_READY = 0x01;
 constexpr u8 LSR_THR_EMPTY = 0x20;
 
+// Bytes that may be written after one look at THR-empty: with the FIFO
+// on, THRE means the whole 16-byte transmit FIFO is empty (PC16550D
+// datasheet, LSR bit 5); an 8250/16450 without one takes a byte at a time.
+// Under emulation every register access is an exit: one per byte less.
+size_t s_fifo_depth = 1;
+size_t s_fifo_room;
+
 void put(char c)
 {
-    while (!(x86::inb(LINE_STATUS) & LSR_THR_EMPTY))
-        asm volatile("pause");
+    if (s_fifo_room == 0) {
+        while (!(x86::inb(LINE_STATUS) & LSR_THR_EMPTY))
+            asm volatile("pause");
+        s_fifo_room = s_fifo_depth;
+    }
     x86::outb(DATA, static_cast<u8>(c));
+    s_fifo_room--;
 }
 } // namespace
 
@@ -32,7 +43,12 @@ void init()
     x86::outb(LINE_CONTROL, 0x03); // 8 bits, no parity, one stop bit
     x86::outb(FIFO_CONTROL, 0xC7); // FIFO on, cleared, 14-byte threshold
     x86::outb(MODEM_CONTROL, 0x0B); // DTR, RTS, OUT2
+    // IIR bits 7:6 read 11 when the FIFOs are on: a 16550A (datasheet, IIR).
+    s_fifo_depth = (x86::inb(FIFO_CONTROL) & 0xC0) == 0xC0 ? 16 : 1;
+    s_fifo_room = 0;
 }
+
+void forget_fifo_room() { __atomic_store_n(&s_fifo_room, 0, __ATOMIC_SEQ_CST); }
 
 void write(const char* text, size_t length)
 {

@@ -177,27 +177,25 @@ void send_startup(u32 apic_id, u8 page) { write_icr(apic_id, ICR_STARTUP | ICR_A
 
 u64 measure_timer_hz()
 {
-    // 10 ms of the TSC (calibrated first, against the PIT) against the timer
-    // counting down from its maximum, bracketed at both ends (calibrate.hpp).
+    // The TSC (calibrated first) against the timer counting down from its
+    // maximum, bracketed at both ends and extended until precise enough
+    // (calibrate.hpp): about 1 ms. From 0xFFFFFFFF it needs more than a
+    // minute to run out.
     write(REG_TIMER_DIVIDE, TIMER_DIVIDE_16);
     write(REG_LVT_TIMER, LVT_MASKED);
-    u64 tsc_hz = time::timestamp_hz();
+    write(REG_TIMER_INITIAL, 0xFFFFFFFF);
     auto current = [] { return static_cast<u64>(read(REG_TIMER_CURRENT)); };
-    u64 best_hz = 0, best_error = ~0ull;
-    for (int attempt = 0; attempt < CALIBRATION_ATTEMPTS && best_error > CALIBRATION_MAX_ERROR_PPM; attempt++) {
-        write(REG_TIMER_INITIAL, 0xFFFFFFFF);
-        ClockSample start = sample_against_tsc(current);
-        while (arch::read_timestamp() - start.tsc < tsc_hz / 100)
-            arch::cpu_relax();
-        ClockSample end = sample_against_tsc(current);
-        u64 error = calibration_error_ppm(start, end);
-        if (end.value < start.value && error < best_error) {
-            best_error = error;
-            best_hz = (start.value - end.value) * tsc_hz / (end.tsc - start.tsc);
+    auto elapsed = [](u64 from, u64 to) { return to < from ? from - to : 0; };
+    auto past_limit = [](u64 counts) {
+        if (counts > 0x80000000) {
+            write(REG_TIMER_INITIAL, 0xFFFFFFFF);
+            return true;
         }
-    }
+        return false;
+    };
+    CounterSpan m = measure_against_tsc(current, elapsed, 1, past_limit);
     write(REG_TIMER_INITIAL, 0);
-    return best_hz;
+    return m.tsc_cycles ? m.counts * time::timestamp_hz() / m.tsc_cycles : 0;
 }
 
 void start_periodic_timer(u8 vector, u32 initial_count)

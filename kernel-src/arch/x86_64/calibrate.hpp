@@ -34,9 +34,13 @@ template <typename Read> ClockSample sample_against_tsc(Read read)
     return best;
 }
 
-// A measurement is kept when both brackets together are below this share
-// of its span (parts per million), else it is repeated (up to
-// CALIBRATION_ATTEMPTS times; the best one is kept).
+// A measurement is good enough when its uncertainty (both brackets, and
+// the counter's own resolution) is below this share of its span, in parts
+// per million. It is extended until it is (so it takes as long as the
+// clocks need, not a fixed window: about 1 ms against the APIC timer, 2 to
+// 4 ms against the PIT under TCG, where a fixed 10 ms took 10); a
+// measurement that cannot get there within its counter's limit is repeated
+// (up to CALIBRATION_ATTEMPTS times) and the best one kept.
 constexpr u64 CALIBRATION_MAX_ERROR_PPM = 1000;
 constexpr int CALIBRATION_ATTEMPTS = 20;
 
@@ -45,6 +49,43 @@ inline u64 calibration_error_ppm(const ClockSample& a, const ClockSample& b)
 {
     u64 span = b.tsc - a.tsc;
     return span ? (a.width + b.width) / 2 * 1000000 / span : ~0ull;
+}
+
+// One measurement of a counter against the TSC.
+struct CounterSpan {
+    u64 tsc_cycles; // between the middles of the two brackets
+    u64 counts;     // the counter's advance over the same span
+    u64 error_ppm;  // brackets and resolution together
+};
+
+// Measures `read` (a counter) against the TSC: a bracketed start, then
+// bracketed ends until the uncertainty is at most
+// CALIBRATION_MAX_ERROR_PPM. `elapsed(from, to)` is the counter's advance
+// between two reads; `resolution` the error of one read, in counts (a read
+// lands anywhere within a count); `past_limit(counts)` says when the
+// counter cannot go further (about to wrap or stop). Returns the best
+// attempt, {0, 0, ~0} when none advanced.
+template <typename Read, typename Elapsed, typename PastLimit>
+CounterSpan measure_against_tsc(Read read, Elapsed elapsed, u64 resolution, PastLimit past_limit)
+{
+    CounterSpan best { 0, 0, ~0ull };
+    for (int attempt = 0; attempt < CALIBRATION_ATTEMPTS && best.error_ppm > CALIBRATION_MAX_ERROR_PPM; attempt++) {
+        ClockSample start = sample_against_tsc(read);
+        for (;;) {
+            ClockSample end = sample_against_tsc(read);
+            u64 counts = elapsed(start.value, end.value);
+            if (past_limit(counts))
+                break; // this attempt is void or spent: start again
+            if (counts == 0)
+                continue;
+            u64 error = calibration_error_ppm(start, end) + 2 * resolution * 1000000 / counts;
+            if (error < best.error_ppm)
+                best = { end.tsc - start.tsc, counts, error };
+            if (error <= CALIBRATION_MAX_ERROR_PPM)
+                break;
+        }
+    }
+    return best;
 }
 
 } // namespace x86

@@ -46,25 +46,20 @@ void pit_start_periodic(u32 hz)
 
 u64 pit_measure_tsc_hz()
 {
-    // 10 ms of channel 2 against the TSC, bracketed at both ends (see
-    // calibrate.hpp); a run that reached terminal count is void.
-    constexpr u64 SPAN = PIT_HZ / 100;
-    u64 best_hz = 0, best_error = ~0ull;
-    for (int attempt = 0; attempt < CALIBRATION_ATTEMPTS && best_error > CALIBRATION_MAX_ERROR_PPM; attempt++) {
-        channel2_start();
-        ClockSample start = sample_against_tsc(channel2_count);
-        while (start.value - channel2_count() < SPAN && !channel2_done())
-            arch::cpu_relax();
-        ClockSample end = sample_against_tsc(channel2_count);
-        if (channel2_done() || end.value >= start.value)
-            continue; // a pause longer than the whole count
-        u64 error = calibration_error_ppm(start, end);
-        if (error < best_error) {
-            best_error = error;
-            best_hz = (end.tsc - start.tsc) * PIT_HZ / (start.value - end.value);
+    // Channel 2 against the TSC, bracketed at both ends and extended until
+    // precise enough (calibrate.hpp): 2 to 4 ms. A run that reaches
+    // terminal count (55 ms: a long pause of the host) starts again.
+    channel2_start();
+    auto elapsed = [](u64 from, u64 to) { return to < from ? from - to : 0; };
+    auto past_limit = [](u64 counts) {
+        if (channel2_done() || counts > 0xC000) {
+            channel2_start();
+            return true;
         }
-    }
-    return best_hz;
+        return false;
+    };
+    CounterSpan m = measure_against_tsc(channel2_count, elapsed, 1, past_limit);
+    return m.counts ? m.tsc_cycles * PIT_HZ / m.counts : 0;
 }
 
 } // namespace x86

@@ -2,12 +2,28 @@
 // the emulator, the frame-pointer backtrace, the per-CPU base.
 #include <arch/arch.hpp>
 #include <arch/x86_64/cpu.hpp>
+#include <arch/x86_64/clock_rates.hpp>
 #include <arch/x86_64/pit.hpp>
 #include <mm/layout.hpp>
 
 namespace arch {
 
-u64 measure_timestamp_hz() { return x86::pit_measure_tsc_hz(); }
+namespace {
+const char* s_timestamp_source = "not calibrated";
+}
+
+u64 measure_timestamp_hz()
+{
+    const x86::ClockRates& stated = x86::stated_clock_rates();
+    if (stated.tsc_hz) {
+        s_timestamp_source = stated.source;
+        return stated.tsc_hz;
+    }
+    s_timestamp_source = "measured against the PIT";
+    return x86::pit_measure_tsc_hz();
+}
+
+const char* timestamp_hz_source() { return s_timestamp_source; }
 
 void stop_cpu()
 {

@@ -1,6 +1,7 @@
 // Boot-CPU set-up behind the arch boundary.
 #include <arch/arch.hpp>
 #include <arch/x86_64/apic.hpp>
+#include <arch/x86_64/clock_rates.hpp>
 #include <arch/x86_64/cpu.hpp>
 #include <arch/x86_64/ioapic.hpp>
 #include <arch/x86_64/gdt.hpp>
@@ -134,13 +135,16 @@ void start_apic_timers(u32 hz)
     x86::set_interrupt_handler(x86::VECTOR_APIC_ERROR, on_apic_error);
     x86::set_interrupt_handler(x86::VECTOR_SPURIOUS, on_spurious);
 
-    s_apic_timer_hz = x86::lapic::measure_timer_hz();
+    // The bus rate from CPUID when stated (clock_rates.hpp), else measured.
+    const x86::ClockRates& stated = x86::stated_clock_rates();
+    s_apic_timer_hz = stated.apic_bus_hz ? stated.apic_bus_hz / 16 : x86::lapic::measure_timer_hz();
     s_apic_initial_count = static_cast<u32>(s_apic_timer_hz / hz);
     x86::pit_start_periodic(hz);
     x86::lapic::start_periodic_timer(x86::VECTOR_APIC_TIMER, s_apic_initial_count);
     s_timer_source = "local APIC timer";
     s_apic_mode = true;
-    log_info("timer: local APIC timer at %lu kHz (after divide-by-16), %u counts per tick", s_apic_timer_hz / 1000,
+    log_info("timer: local APIC timer at %lu kHz (after divide-by-16; %s), %u counts per tick",
+             s_apic_timer_hz / 1000, stated.apic_bus_hz ? stated.source : "measured against the TSC",
              s_apic_initial_count);
 }
 
@@ -249,7 +253,7 @@ void log_cpu_identity()
              (f1.ecx & (1 << 21)) ? " x2apic" : "", (f7.ebx & (1 << 7)) ? " smep" : "",
              (f7.ebx & (1 << 20)) ? " smap" : "", (f1.ecx & (1 << 26)) ? " xsave" : "",
              (e1.edx & (1 << 26)) ? " 1g-pages" : "");
-    log_info("cpu: timestamp counter at %lu MHz", time::timestamp_hz() / 1000000);
+    log_info("cpu: timestamp counter at %lu MHz (%s)", time::timestamp_hz() / 1000000, timestamp_hz_source());
 }
 
 } // namespace arch
