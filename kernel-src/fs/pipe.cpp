@@ -45,10 +45,13 @@ struct Pipe {
 
 Pipe* pipe_of(OpenFile& f) { return static_cast<Pipe*>(f.private_data()); }
 
-void notify(Pipe* p)
+// Wakes both ends' sleepers and pollers. Sync after a read or write that
+// completed: the caller usually waits for the other end next (Linux wakes
+// pipe sleepers with wake_up_interruptible_sync_poll for the same reason).
+void notify(Pipe* p, sched::Wake how = sched::Wake::Normal)
 {
-    p->readable.wake_all();
-    p->writable.wake_all();
+    p->readable.wake_all(how);
+    p->writable.wake_all(how);
     poll_notify();
 }
 
@@ -111,7 +114,7 @@ ErrorOr<size_t> pipe_read(OpenFile& f, const IoBuffer& buf)
         }
         done += n;
     }
-    notify(p);
+    notify(p, sched::Wake::Sync);
     return done;
 }
 
@@ -202,14 +205,14 @@ ErrorOr<size_t> pipe_write(OpenFile& f, const IoBuffer& buf)
             return Error::from_errno(EPIPE);
         }
         done += moved;
-        notify(p);
+        notify(p, done == buf.size() ? sched::Wake::Sync : sched::Wake::Normal);
     }
     return done;
 }
 
 u32 write_events(Pipe* p)
 {
-        SpinlockGuard guard(p->lock);
+    SpinlockGuard guard(p->lock);
     if (p->readers == 0)
         return POLLERR | POLLOUT | POLLWRNORM;
     return p->space() >= PIPE_BUF ? (POLLOUT | POLLWRNORM) : 0;

@@ -33,6 +33,8 @@ namespace {
 {
     volatile u8 frame[512];
     frame[depth % sizeof(frame)] = static_cast<u8>(depth);
+    if (frame[0] == 0xff && depth == ~0ull) // never: keeps the compiler from calling this endless
+        return 0;
     return stack_overflow(depth + 1) + frame[0];
 }
 } // namespace

@@ -522,8 +522,10 @@ void exit_process(i32 status)
         } else {
             t->released_flag = &p->thread_released;
             p->state = ProcessState::Zombie;
+            // Sync: this thread is about to leave its CPU for good, so a
+            // waiting parent can have it (Linux's __wake_up_parent is sync too).
             if (parent)
-                parent->child_event.wake_all();
+                parent->child_event.wake_all(sched::Wake::Sync);
             else
                 s_spawned_event.wake_all();
         }

@@ -83,6 +83,19 @@ u32 choose_cpu(const Thread* t)
     return best;
 }
 
+// A sync wake-up's placement: the waker's CPU when the waker runs there
+// alone and the thread may run there (it will have the CPU as soon as the
+// waker sleeps), else as any wake-up.
+u32 choose_cpu_sync(const Thread* t)
+{
+    Cpu* cpu = this_cpu();
+    Thread* waker = cpu->current;
+    bool alone = waker && !waker->is_idle && s_rq[cpu->id].queued.load(__ATOMIC_RELAXED) == 0;
+    if (alone && (t->affinity < 0 || static_cast<u32>(t->affinity) == cpu->id))
+        return cpu->id;
+    return choose_cpu(t);
+}
+
 // Puts a runnable thread that is on no CPU and no queue on `cpu`'s queue
 // and makes sure that CPU notices.
 void enqueue_on(u32 cpu, Thread* t)
@@ -281,7 +294,7 @@ void cancel_sleep()
     t->state.store(ThreadState::Running);
 }
 
-bool wake(Thread* t)
+bool wake(Thread* t, Wake how)
 {
     SpinlockGuard guard(t->sched_lock);
     if (t->state.load() != ThreadState::Sleeping)
@@ -296,7 +309,7 @@ bool wake(Thread* t)
     while (t->on_cpu.load(__ATOMIC_ACQUIRE))
         arch::cpu_relax();
     t->leaving = false;
-    enqueue_on(choose_cpu(t), t);
+    enqueue_on(how == Wake::Sync ? choose_cpu_sync(t) : choose_cpu(t), t);
     return true;
 }
 

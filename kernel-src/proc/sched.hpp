@@ -33,7 +33,15 @@ void yield();
 void prepare_to_sleep(bool interruptible);
 void cancel_sleep();
 // Sleeping → Runnable; false when the thread was not sleeping.
-bool wake(Thread* t);
+//
+// A sync wake-up (Linux's WF_SYNC) says the waker is about to sleep itself
+// (a pipe writer that will read the answer): when the waker is alone on
+// its CPU, the woken thread is queued there instead of on another CPU, so
+// the pair hands over on one CPU without an IPI. If the waker does not
+// sleep after all, an idle CPU takes the thread from the queue at its next
+// tick (idle CPUs steal), or the waker's slice ends.
+enum class Wake { Normal, Sync };
+bool wake(Thread* t, Wake how = Wake::Normal);
 // Wakes `t` only if its sleep is interruptible (a signal arrived), or makes
 // it notice the signal if it is running on another CPU.
 void kick_for_signal(Thread* t);

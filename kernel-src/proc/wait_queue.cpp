@@ -44,23 +44,23 @@ ErrorOr<bool> WaitQueue::sleep_once(bool interruptible, u64 deadline_ns, bool (*
     return false;
 }
 
-u32 WaitQueue::wake_one()
+u32 WaitQueue::wake_one(sched::Wake how)
 {
     SpinlockGuard guard(m_lock);
     // Wake the first thread that was actually still sleeping.
     while (Thread* t = m_waiters.pop_front()) {
-        if (sched::wake(t))
+        if (sched::wake(t, how))
             return 1;
     }
     return 0;
 }
 
-u32 WaitQueue::wake_all()
+u32 WaitQueue::wake_all(sched::Wake how)
 {
     SpinlockGuard guard(m_lock);
     u32 n = 0;
     while (Thread* t = m_waiters.pop_front())
-        n += sched::wake(t) ? 1 : 0;
+        n += sched::wake(t, how) ? 1 : 0;
     return n;
 }
 

@@ -38,9 +38,10 @@ public:
         }
     }
 
-    // Wakes the threads that are sleeping here; returns how many.
-    u32 wake_one();
-    u32 wake_all();
+    // Wakes the threads that are sleeping here; returns how many. Sync:
+    // the caller is about to sleep (sched::Wake::Sync).
+    u32 wake_one(sched::Wake how = sched::Wake::Normal);
+    u32 wake_all(sched::Wake how = sched::Wake::Normal);
     bool has_waiters();
 
 private:

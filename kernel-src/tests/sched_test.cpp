@@ -211,7 +211,24 @@ void fair_on_all_cpus(KTest& t)
         s[i] = { &g, &stop };
         KASSERT_TRUE(t, g.spawn("t-spin", &s[i]));
     }
-    sched::sleep_ns(800 * 1000000ull, false);
+    // Until each thread has had about 30 ticks on average (tick counts are
+    // coarse: with a few ticks each, one tick more or less is a large
+    // share). With many vCPUs on few host cores that takes longer than the
+    // 800 ms it takes on an idle host; at most 20 s.
+    u64 target = 30ull * n;
+    u64 started = time::since_boot_ns();
+    for (;;) {
+        sched::sleep_ns(100 * 1000000ull, false);
+        u64 sum = 0;
+        for (u32 i = 0; i < n; i++) {
+            Thread* th = __atomic_load_n(&s[i].self, __ATOMIC_ACQUIRE);
+            sum += th ? __atomic_load_n(&th->system_ticks, __ATOMIC_RELAXED) : 0;
+        }
+        u64 elapsed = time::since_boot_ns() - started;
+        if (sum >= target || elapsed >= 20 * 1000000000ull)
+            break;
+        t.progress("%lu of %lu ticks after %lu ms", sum, target, elapsed / 1000000);
+    }
     stop.store(true);
     KASSERT_TRUE(t, g.wait(20000));
     u64 total = 0, lo = ~0ull, hi = 0;
