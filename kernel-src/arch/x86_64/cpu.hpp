@@ -91,4 +91,8 @@ constexpr u32 MSR_KERNEL_GS_BASE = 0xC0000102;
 constexpr u64 EFER_NXE = 1 << 11;
 constexpr u64 RFLAGS_IF = 1 << 9;
 
+// The processor's brand string (CPUID 0x80000002-4) in `buf`, without its
+// leading spaces; "" when the CPU has none.
+const char* brand_string(char (&buf)[49]);
+
 } // namespace x86

@@ -86,18 +86,8 @@ void describe_cpu(CpuDescription& out)
     out.clflush_size = ((f1.ebx >> 8) & 0xff) * 8;
     u32 max_ext = x86::cpuid(0x80000000).eax;
     if (max_ext >= 0x80000004) {
-        char brand[49] = {};
-        for (u32 i = 0; i < 3; i++) {
-            auto r = x86::cpuid(0x80000002 + i);
-            memcpy(brand + i * 16 + 0, &r.eax, 4);
-            memcpy(brand + i * 16 + 4, &r.ebx, 4);
-            memcpy(brand + i * 16 + 8, &r.ecx, 4);
-            memcpy(brand + i * 16 + 12, &r.edx, 4);
-        }
-        const char* b = brand;
-        while (*b == ' ')
-            b++;
-        strlcpy(out.model_name, b, sizeof(out.model_name));
+        char brand[49];
+        strlcpy(out.model_name, x86::brand_string(brand), sizeof(out.model_name));
     }
     if (max_ext >= 0x80000006) {
         auto c = x86::cpuid(0x80000006);
@@ -163,3 +153,25 @@ bool hardware_random(u64& out)
 }
 
 } // namespace arch
+
+namespace x86 {
+
+const char* brand_string(char (&buf)[49])
+{
+    memset(buf, 0, sizeof(buf));
+    if (cpuid(0x80000000).eax >= 0x80000004) {
+        for (u32 i = 0; i < 3; i++) {
+            auto r = cpuid(0x80000002 + i);
+            memcpy(buf + i * 16 + 0, &r.eax, 4);
+            memcpy(buf + i * 16 + 4, &r.ebx, 4);
+            memcpy(buf + i * 16 + 8, &r.ecx, 4);
+            memcpy(buf + i * 16 + 12, &r.edx, 4);
+        }
+    }
+    const char* b = buf;
+    while (*b == ' ')
+        b++;
+    return b;
+}
+
+} // namespace x86

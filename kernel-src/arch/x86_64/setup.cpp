@@ -233,19 +233,8 @@ void log_cpu_identity()
     memcpy(vendor + 4, &v.edx, 4);
     memcpy(vendor + 8, &v.ecx, 4);
     vendor[12] = 0;
-    char brand[49] = {};
-    if (x86::cpuid(0x80000000).eax >= 0x80000004) {
-        for (u32 i = 0; i < 3; i++) {
-            auto r = x86::cpuid(0x80000002 + i);
-            memcpy(brand + i * 16 + 0, &r.eax, 4);
-            memcpy(brand + i * 16 + 4, &r.ebx, 4);
-            memcpy(brand + i * 16 + 8, &r.ecx, 4);
-            memcpy(brand + i * 16 + 12, &r.edx, 4);
-        }
-    }
-    const char* b = brand;
-    while (*b == ' ')
-        b++;
+    char brand[49];
+    const char* b = x86::brand_string(brand);
     auto f1 = x86::cpuid(1);
     auto f7 = x86::cpuid(7);
     auto e1 = x86::cpuid(0x80000001);
