@@ -11,10 +11,10 @@ import { allPassed, parseKtap } from '../../harness/report/ktap.js';
 import { prepareSession, startConsole } from '../../harness/vm/session.js';
 import { bootOptions, project, qemuTest, runCli } from './helpers.js';
 
-/** Peak resident memory of a process (VmHWM), in bytes. */
-function peakRss(pid: number): number {
+/** Peak resident memory of a process (VmHWM), in bytes; undefined once it has exited (a zombie's status has no VmHWM). */
+function peakRss(pid: number): number | undefined {
   const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
+  return m ? Number(m[1]) * 1024 : undefined;
 }
 
 qemuTest('-m 20G: every suite passes, and QEMU never holds more than 2 GiB of host memory', async (t) => {
@@ -25,7 +25,7 @@ qemuTest('-m 20G: every suite passes, and QEMU never holds more than 2 GiB of ho
   let peak = 0;
   const sample = () => {
     try {
-      peak = Math.max(peak, peakRss(vm.pid));
+      peak = Math.max(peak, peakRss(vm.pid) ?? 0);
     } catch {
       // QEMU has exited
     }
