@@ -148,6 +148,8 @@ ErrorOr<size_t> Inode::read(u64, const IoBuffer&)
 ErrorOr<size_t> Inode::write(u64&, const IoBuffer&, bool) { return Error::from_errno(is_directory() ? EISDIR : EINVAL); }
 ErrorOr<void> Inode::truncate(u64) { return Error::from_errno(is_directory() ? EISDIR : EINVAL); }
 
+ErrorOr<PhysAddr> Inode::shared_page(u64) { return Error::from_errno(ENOTSUP); }
+
 ErrorOr<FileOps*> Inode::file_ops()
 {
     switch (type()) {

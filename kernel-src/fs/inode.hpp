@@ -21,6 +21,7 @@
 #include <lib/error_or.hpp>
 #include <lib/ref_ptr.hpp>
 #include <lib/string_view.hpp>
+#include <mm/layout.hpp>
 #include <proc/mutex.hpp>
 
 namespace fs {
@@ -136,6 +137,12 @@ public:
     // `offset` is set to where the data went). EFBIG past the size limit.
     virtual ErrorOr<size_t> write(u64& offset, const IoBuffer& buf, bool append);
     virtual ErrorOr<void> truncate(u64 size);
+    // The page cache for private mappings: a page holding the file's bytes
+    // [index * 4096, +4096), which every private mapping of that part of
+    // the file may map read-only (a write copies it first), with a
+    // reference (page_ref) for the caller. ENOTSUP where a file keeps no
+    // such pages (the default): the fault handler copies the bytes instead.
+    virtual ErrorOr<PhysAddr> shared_page(u64 index);
 
     // The operations an open file of this inode uses: regular files and
     // directories get the generic ones, device nodes their driver's

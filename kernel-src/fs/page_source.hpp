@@ -10,6 +10,7 @@ public:
     explicit FilePageSource(RefPtr<OpenFile> file) : m_file(move(file)) {}
     ErrorOr<size_t> read(u64 offset, void* buf, size_t n) override;
     u64 size() override;
+    ErrorOr<PhysAddr> shared_page(u64 offset) override;
 
 private:
     RefPtr<OpenFile> m_file;

@@ -22,6 +22,13 @@ FsContext& current_fs_context()
 }
 
 ErrorOr<size_t> FilePageSource::read(u64 offset, void* buf, size_t n) { return vfs::read_kernel(*m_file, offset, buf, n); }
+
+ErrorOr<PhysAddr> FilePageSource::shared_page(u64 offset)
+{
+    if (offset % PAGE_SIZE)
+        return Error::from_errno(EINVAL);
+    return m_file->inode().shared_page(offset / PAGE_SIZE);
+}
 u64 FilePageSource::size() { return m_file->inode().size(); }
 
 } // namespace fs

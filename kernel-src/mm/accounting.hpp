@@ -34,6 +34,9 @@ inline PageCounter kernel_stacks;
 // File data and index pages of tmpfs and the initrd copy (meminfo Shmem,
 // counted in Cached as Linux does).
 inline PageCounter shmem;
+// The page cache of private file mappings: the initrd's files that
+// programs were run from, kept for every later exec (meminfo Cached).
+inline PageCounter page_cache;
 // Anonymous user memory (meminfo AnonPages).
 inline PageCounter anon;
 

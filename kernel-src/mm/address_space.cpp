@@ -422,7 +422,50 @@ FaultResult AddressSpace::handle_fault(VirtAddr address, bool write, bool exec)
         return FaultResult::Mapped;
     }
 
-    // Not present: a fresh zero page, or the file's contents.
+    // Not present: a page-cache page shared read-only (a private file
+    // mapping over whole pages of a file that keeps them: every exec of a
+    // program maps the same pages, as Linux's page cache does; a write
+    // copies it first), else a fresh zero page, or the file's contents.
+    if (r->source && !r->shared) {
+        u64 offset_in_region = page - r->start;
+        u64 offset = r->source_offset + offset_in_region;
+        // A read-only region maps the file's whole page, as Linux's ELF
+        // loader and mmap do (the bytes after the segment are the file's);
+        // a writable one only when the page is the file's throughout (the
+        // last page of a data segment has zeros past it: the bss).
+        bool whole = offset_in_region + PAGE_SIZE <= r->source_bytes;
+        bool read_only = !(r->prot & ProtWrite) && offset_in_region < r->source_bytes;
+        if (offset % PAGE_SIZE == 0 && (whole || read_only)) {
+            RefPtr<PageSource> source = r->source;
+            m_lock.unlock();
+            auto cached = source->shared_page(offset);
+            if (!cached.is_error()) {
+                PhysAddr shared = cached.value();
+                m_lock.lock();
+                r = find(address);
+                leaf = arch::pt::leaf(m_root, page, true);
+                if (!r || r->source != source || leaf.is_error() || arch::pt::holds_page(*leaf.value())) {
+                    m_lock.unlock();
+                    page_ref::put(shared);
+                    return r ? FaultResult::Mapped : FaultResult::Denied;
+                }
+                *leaf.value() = arch::pt::make(shared, false, (r->prot & ProtExec) != 0);
+                m_resident.fetch_add(1, __ATOMIC_RELAXED);
+                m_lock.unlock();
+                return FaultResult::Mapped;
+            }
+            m_lock.lock();
+            r = find(address);
+            leaf = arch::pt::leaf(m_root, page, true);
+            if (!r || leaf.is_error() || arch::pt::holds_page(*leaf.value())) {
+                m_lock.unlock();
+                return r ? FaultResult::Mapped : FaultResult::Denied;
+            }
+            e = leaf.value();
+            writable = (r->prot & ProtWrite) != 0;
+            executable = (r->prot & ProtExec) != 0;
+        }
+    }
     auto fresh = page_ref::alloc_zeroed();
     if (fresh.is_error()) {
         m_lock.unlock();

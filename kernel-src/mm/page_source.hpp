@@ -7,6 +7,7 @@
 #include <lib/ref_ptr.hpp>
 #include <lib/string.hpp>
 #include <lib/types.hpp>
+#include <mm/layout.hpp>
 
 class PageSource : public RefCounted<PageSource> {
 public:
@@ -15,6 +16,14 @@ public:
     // many (fewer at the end of the file, 0 past it).
     virtual ErrorOr<size_t> read(u64 offset, void* buf, size_t n) = 0;
     virtual u64 size() = 0;
+    // A page-cache page holding bytes [offset, offset + 4096) (offset page
+    // aligned) that private mappings may share read-only, with a reference
+    // for the caller; ENOTSUP when the source has none (then read_page).
+    virtual ErrorOr<PhysAddr> shared_page(u64 offset)
+    {
+        (void)offset;
+        return Error::from_errno(ENOTSUP);
+    }
     // Fills the 4 KiB kernel buffer `page` with bytes [offset, offset + 4096),
     // zeros past the end.
     ErrorOr<void> read_page(u64 offset, u8* page)

@@ -273,7 +273,7 @@ void gather_meminfo(MemInfo& m)
     // (pmm asks for them before it fails): count them as free, not as Slab.
     m.free = p.free_pages + h.empty_slab_pages;
     m.available = m.free;
-    m.cached = shmem;
+    m.cached = shmem + accounting::page_cache.pages();
     m.shmem = shmem;
     m.anon_pages = accounting::anon.pages();
     m.active_anon = m.anon_pages;

@@ -3,6 +3,8 @@
 #include <lib/format.hpp>
 #include <lib/string.hpp>
 #include <mm/heap.hpp>
+#include <mm/accounting.hpp>
+#include <mm/page_ref.hpp>
 #include <mm/pmm.hpp>
 
 namespace fs {
@@ -84,6 +86,7 @@ TmpfsFile::TmpfsFile(TmpFs& fs, u32 mode, u32 uid, u32 gid)
 
 TmpfsFile::~TmpfsFile()
 {
+    drop_shared_locked(); // nobody else holds a reference to the file now
     tmpfs().uncharge_pages(m_pages.data_pages());
     tmpfs().inode_destroyed();
     // m_pages frees the pages themselves.
@@ -100,6 +103,7 @@ void TmpfsFile::set_borrowed_data(const u8* data, u64 size)
 {
     MutexGuard guard(lock());
     free_pages_from_locked(0);
+    drop_shared_locked();
     m_borrowed = data;
     set_size_locked(size);
     update_blocks_locked();
@@ -138,7 +142,57 @@ ErrorOr<void> TmpfsFile::materialize_locked()
         memcpy(phys_to_ptr<u8>(page.value()), m_borrowed + i * PAGE_SIZE, chunk);
     }
     m_borrowed = nullptr;
+    // Mappings keep the pages they have (their own references); new ones
+    // read the file's own pages from now on.
+    drop_shared_locked();
     return {};
+}
+
+void TmpfsFile::drop_shared_locked()
+{
+    for (u64 i = 0; i < m_shared_slots; i++) {
+        if (m_shared[i]) {
+            page_ref::put(m_shared[i]);
+            accounting::page_cache.sub(1);
+        }
+    }
+    heap::free(m_shared);
+    m_shared = nullptr;
+    m_shared_slots = 0;
+}
+
+ErrorOr<PhysAddr> TmpfsFile::shared_page(u64 index)
+{
+    MutexGuard guard(lock());
+    if (!m_borrowed)
+        return Error::from_errno(ENOTSUP);
+    u64 size = size_locked();
+    u64 pages = pages_for(size);
+    if (index >= pages)
+        return Error::from_errno(EINVAL);
+    if (!m_shared) {
+        // The whole file at once, on its first mapping: the cache grows when
+        // a program runs for the first time, not page by page later (as
+        // Linux reads ahead), so memory use settles after one run.
+        m_shared = static_cast<PhysAddr*>(heap::alloc(pages * sizeof(PhysAddr)));
+        if (!m_shared)
+            return Error::from_errno(ENOMEM);
+        memset(m_shared, 0, pages * sizeof(PhysAddr));
+        m_shared_slots = pages;
+        for (u64 i = 0; i < pages; i++) {
+            auto page = page_ref::alloc_zeroed();
+            if (page.is_error()) {
+                drop_shared_locked(); // the fault handler copies instead
+                return page.release_error();
+            }
+            u64 chunk = min<u64>(PAGE_SIZE, size - i * PAGE_SIZE);
+            memcpy(phys_to_ptr<u8>(page.value()), m_borrowed + i * PAGE_SIZE, chunk);
+            m_shared[i] = page.value();
+            accounting::page_cache.add(1);
+        }
+    }
+    page_ref::get(m_shared[index]);
+    return m_shared[index];
 }
 
 ErrorOr<size_t> TmpfsFile::read(u64 offset, const IoBuffer& buf)

@@ -66,6 +66,10 @@ public:
 
     // Makes the file's content `size` bytes at `data` (not copied).
     void set_borrowed_data(const u8* data, u64 size);
+    // Borrowed data only (the initrd's files, which do not change): the
+    // page is copied from the archive once and kept for every later
+    // mapping, so every exec of a program maps the same pages.
+    ErrorOr<PhysAddr> shared_page(u64 index) override;
     // O_TMPFILE: no links yet, but linkat(AT_EMPTY_PATH) may give it one.
     void make_unnamed();
     bool linkable() const { return m_linkable; }
@@ -75,11 +79,16 @@ public:
 private:
     TmpFs& tmpfs() const { return static_cast<TmpFs&>(fs()); }
     ErrorOr<void> materialize_locked();
+    void drop_shared_locked();
     void update_blocks_locked();
     void free_pages_from_locked(u64 index);
 
     PageTree m_pages;
     const u8* m_borrowed = nullptr;
+    // Pages handed out by shared_page() (one reference each is the cache's),
+    // one slot per page of the borrowed data; 0 = not made yet.
+    PhysAddr* m_shared = nullptr;
+    u64 m_shared_slots = 0;
     bool m_linkable = false; // an O_TMPFILE file may get its first link
 };
 

@@ -101,6 +101,40 @@ void test_mmap_file(void) {
   ERR(SYS(SYS_mmap, NULL, PAGE, PROT_READ, MAP_PRIVATE, wo, 0), EACCES);
 }
 
+/*
+ * Private mappings of a file the page cache shares (on oskit the initrd's
+ * programs: every mapping of a page maps one cached page read-only): a
+ * write, direct or after mprotect, goes to a copy; the file, other
+ * mappings and other processes keep the file's bytes. This program's own
+ * file is such a file.
+ */
+void test_mmap_page_cache(void) {
+  int fd = (int)OK(SYS(SYS_open, "/proc/self/exe", O_RDONLY));
+  char *a = (char *)OK(SYS(SYS_mmap, NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0));
+  char *b = (char *)OK(SYS(SYS_mmap, NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0));
+  CHECK(memcmp(a, "\177ELF", 4) == 0 && memcmp(b, "\177ELF", 4) == 0);
+  a[1] = 'X';
+  CHECK(a[1] == 'X' && b[1] == 'E');
+  pid_t pid = ut_fork();
+  if (pid == 0) {
+    char *c = (char *)SYS(SYS_mmap, NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+    _exit(c != MAP_FAILED && c[1] == 'E' && b[1] == 'E' && a[1] == 'X' ? 0 : 1);
+  }
+  ut_expect_exit(pid, 0);
+  // Read-only first (the shared page mapped), then writable: still a copy.
+  OK(SYS(SYS_mprotect, b, PAGE, PROT_READ | PROT_WRITE));
+  b[2] = 'Y';
+  CHECK(b[2] == 'Y' && a[2] == 'L');
+  char head[4];
+  CHECK(SYS(SYS_pread64, fd, head, 4, 0) == 4 && memcmp(head, "\177ELF", 4) == 0);
+  OK(SYS(SYS_munmap, a, PAGE));
+  OK(SYS(SYS_munmap, b, PAGE));
+  a = (char *)OK(SYS(SYS_mmap, NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0));
+  CHECK(memcmp(a, "\177ELF", 4) == 0);
+  OK(SYS(SYS_munmap, a, PAGE));
+  OK(SYS(SYS_close, fd));
+}
+
 void test_mprotect(void) {
   char *p = map_anon(2 * PAGE, PROT_READ | PROT_WRITE);
   p[0] = 'a';

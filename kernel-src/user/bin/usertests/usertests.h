@@ -27,7 +27,7 @@
   X(mkdir_rmdir, 20) X(unlink, 20) X(rename, 20) X(readlink, 20) X(pipe, 20) X(fifo, 30) X(dup, 20)          \
   X(fcntl, 20) X(ioctl, 20) X(tmpfs, 60) X(umask, 20) X(efault, 20) X(ebadf, 20) X(einval, 20)   \
   X(emfile, 20)                                                                                \
-  X(mmap_anon, 30) X(mmap_file, 30) X(mprotect, 20) X(brk, 20) X(cow, 60) X(oom, 20)            \
+  X(mmap_anon, 30) X(mmap_file, 30) X(mmap_page_cache, 20) X(mprotect, 20) X(brk, 20) X(cow, 60) X(oom, 20)            \
   X(fork, 60) X(vfork, 20) X(clone, 20) X(exec, 60) X(exec_errors, 20) X(proc_self_exe, 20) X(exit, 20) X(wait, 30)  \
   X(kill, 30) X(ids, 20) X(pgrp_session, 20) X(orphan, 30) X(fork_cpus, 120) X(pipe_big, 120)   \
   X(nproc_limit, 60) X(mem_leak, 600)                                                          \
