@@ -422,10 +422,29 @@ FaultResult AddressSpace::handle_fault(VirtAddr address, bool write, bool exec)
         return FaultResult::Mapped;
     }
 
+    // After reading a file without our lock: take it again and check that
+    // the region (with the same source, when one is given) is still there
+    // and the page still unmapped; otherwise false with the lock released
+    // (the access faults again if it still needs to).
+    auto relock = [&](const PageSource* source) {
+        m_lock.lock();
+        r = find(address);
+        leaf = arch::pt::leaf(m_root, page, true);
+        if (!r || (source && r->source.ptr() != source) || leaf.is_error() || arch::pt::holds_page(*leaf.value())) {
+            m_lock.unlock();
+            return false;
+        }
+        e = leaf.value();
+        writable = (r->prot & ProtWrite) != 0;
+        executable = (r->prot & ProtExec) != 0;
+        return true;
+    };
     // Not present: a page-cache page shared read-only (a private file
     // mapping over whole pages of a file that keeps them: every exec of a
     // program maps the same pages, as Linux's page cache does; a write
     // copies it first), else a fresh zero page, or the file's contents.
+    PhysAddr p = 0;
+    bool from_cache = false;
     if (r->source && !r->shared) {
         u64 offset_in_region = page - r->start;
         u64 offset = r->source_offset + offset_in_region;
@@ -439,40 +458,29 @@ FaultResult AddressSpace::handle_fault(VirtAddr address, bool write, bool exec)
             RefPtr<PageSource> source = r->source;
             m_lock.unlock();
             auto cached = source->shared_page(offset);
+            bool ok = relock(cached.is_error() ? nullptr : source.ptr());
             if (!cached.is_error()) {
-                PhysAddr shared = cached.value();
-                m_lock.lock();
-                r = find(address);
-                leaf = arch::pt::leaf(m_root, page, true);
-                if (!r || r->source != source || leaf.is_error() || arch::pt::holds_page(*leaf.value())) {
-                    m_lock.unlock();
-                    page_ref::put(shared);
+                if (!ok) {
+                    page_ref::put(cached.value());
                     return r ? FaultResult::Mapped : FaultResult::Denied;
                 }
-                *leaf.value() = arch::pt::make(shared, false, (r->prot & ProtExec) != 0);
-                m_resident.fetch_add(1, __ATOMIC_RELAXED);
-                m_lock.unlock();
-                return FaultResult::Mapped;
-            }
-            m_lock.lock();
-            r = find(address);
-            leaf = arch::pt::leaf(m_root, page, true);
-            if (!r || leaf.is_error() || arch::pt::holds_page(*leaf.value())) {
-                m_lock.unlock();
+                p = cached.value();
+                from_cache = true;
+                writable = false; // the first write copies it
+            } else if (!ok) {
                 return r ? FaultResult::Mapped : FaultResult::Denied;
             }
-            e = leaf.value();
-            writable = (r->prot & ProtWrite) != 0;
-            executable = (r->prot & ProtExec) != 0;
         }
     }
-    auto fresh = page_ref::alloc_zeroed();
-    if (fresh.is_error()) {
-        m_lock.unlock();
-        return FaultResult::OutOfMemory;
+    if (!from_cache) {
+        auto fresh = page_ref::alloc_zeroed();
+        if (fresh.is_error()) {
+            m_lock.unlock();
+            return FaultResult::OutOfMemory;
+        }
+        p = fresh.value();
     }
-    PhysAddr p = fresh.value();
-    if (r->source) {
+    if (!from_cache && r->source) {
         u64 offset_in_region = page - r->start;
         if (offset_in_region < r->source_bytes) {
             RefPtr<PageSource> source = r->source;
@@ -489,18 +497,10 @@ FaultResult AddressSpace::handle_fault(VirtAddr address, bool write, bool exec)
             }
             if (valid < PAGE_SIZE)
                 memset(buf + valid, 0, PAGE_SIZE - valid);
-            m_lock.lock();
-            r = find(address);
-            leaf = arch::pt::leaf(m_root, page, true);
-            if (!r || r->source != source || leaf.is_error() || arch::pt::holds_page(*leaf.value())) {
-                m_lock.unlock();
+            if (!relock(source.ptr())) {
                 page_ref::put(p);
-                // Changed under us: let the access fault again if needed.
                 return r ? FaultResult::Mapped : FaultResult::Denied;
             }
-            e = leaf.value();
-            writable = (r->prot & ProtWrite) != 0;
-            executable = (r->prot & ProtExec) != 0;
         }
     }
     *e = arch::pt::make(p, writable, executable);
