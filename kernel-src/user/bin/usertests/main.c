@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ulib.h"
@@ -164,6 +165,25 @@ int ut_in_child(void (*fn)(void *), void *arg) {
     _exit(0);
   }
   return ut_wait(pid);
+}
+
+bool ut_wait_sleeping(pid_t pid) {
+  char path[32];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  for (int i = 0; i < 10000; i++) {
+    char buf[256];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return false;
+    buf[n] = 0;
+    const char *paren = strrchr(buf, ')');  // the name may hold spaces and parentheses
+    if (paren && paren[1] == ' ' && paren[2] == 'S') return true;
+    struct timespec ms = {0, 1000000};
+    nanosleep(&ms, NULL);
+  }
+  return false;
 }
 
 // ---- files and output ----

@@ -249,6 +249,15 @@ void test_sig_mask(void) {
   OK(SYS(SYS_kill, getpid(), SIGUSR1));
 }
 
+// The write end of a pipe on_usr1_ack answers on (the handler has run).
+static int ack_fd = -1;
+
+static void on_usr1_ack(int sig) {
+  (void)sig;
+  handled++;
+  SYS(SYS_write, ack_fd, "a", 1);
+}
+
 static void on_usr1_plain(int sig) {
   (void)sig;
   handled++;
@@ -260,20 +269,24 @@ void test_sig_restart(void) {
   for (int restart = 0; restart <= 1; restart++) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_usr1_plain;
+    sa.sa_handler = on_usr1_ack;
     sa.sa_flags = restart ? SA_RESTART : 0;
     sigemptyset(&sa.sa_mask);
     LOK(sigaction(SIGUSR1, &sa, NULL));
-    int p[2];
+    int p[2], ack[2];
     OK(SYS(SYS_pipe, p));
+    OK(SYS(SYS_pipe, ack));
+    ack_fd = ack[1];
     handled = 0;
     pid_t parent = getpid();
     pid_t pid = ut_fork();
     if (pid == 0) {
-      struct timespec ts = {0, 50000000};
-      nanosleep(&ts, NULL);
+      // The signal while the parent is blocked in read; the data only once
+      // its handler has run (by then the read has failed or will restart).
+      if (!ut_wait_sleeping(parent)) _exit(2);
       SYS(SYS_kill, parent, SIGUSR1);
-      nanosleep(&ts, NULL);
+      char a;
+      if (SYS(SYS_read, ack[0], &a, 1) != 1) _exit(3);
       SYS(SYS_write, p[1], "d", 1);
       _exit(0);
     }
@@ -285,6 +298,8 @@ void test_sig_restart(void) {
     ut_expect_exit(pid, 0);
     OK(SYS(SYS_close, p[0]));
     OK(SYS(SYS_close, p[1]));
+    OK(SYS(SYS_close, ack[0]));
+    OK(SYS(SYS_close, ack[1]));
   }
   // nanosleep interrupted: EINTR with the time left (even under SA_RESTART).
   struct sigaction sa;
@@ -296,8 +311,7 @@ void test_sig_restart(void) {
   pid_t parent = getpid();
   pid_t pid = ut_fork();
   if (pid == 0) {
-    struct timespec ts = {0, 50000000};
-    nanosleep(&ts, NULL);
+    if (!ut_wait_sleeping(parent)) _exit(2);  // in nanosleep
     SYS(SYS_kill, parent, SIGUSR1);
     _exit(0);
   }

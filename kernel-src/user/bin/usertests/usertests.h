@@ -96,6 +96,9 @@ void ut_expect_exit(pid_t pid, int code);
 void ut_expect_signal(pid_t pid, int sig);
 /** Run fn(arg) in a child that then exits 0; the child's wait status. */
 int ut_in_child(void (*fn)(void *), void *arg);
+// Waits (up to 10 s) until process `pid` is asleep in the kernel (state S in
+// /proc/PID/stat), e.g. blocked in read: true when it is.
+bool ut_wait_sleeping(pid_t pid);
 
 // ---- files and output ----
 
