@@ -11,6 +11,7 @@
  * is 16-byte aligned at the call, as the SysV ABI wants.
  */
 #include "smap.inc"
+#include "frame.inc"
 #define FRAME_CS 24      /* offset of CS above vector, error code, RIP */
 
     .section .text
@@ -22,41 +23,13 @@ isr_common:
     testb $3, FRAME_CS(%rsp)
     jz 1f
     swapgs
-1:  push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+1:  PUSH_GPRS
     mov %rsp, %rdi
     cld
     call interrupt_dispatch
     .global interrupt_return
 interrupt_return:
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
+    POP_GPRS
     /* RSP is back at the vector, as on entry: the same offset finds CS. */
     testb $3, FRAME_CS(%rsp)
     jz 2f

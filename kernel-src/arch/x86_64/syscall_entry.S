@@ -12,6 +12,7 @@
  * the SYSRET pitfall, CVE-2012-0217) we leave through iretq.
  */
 #include "../../kernel/percpu_offsets.h"
+#include "frame.inc"
 
 #define USER_CS (0x28 | 3)
 #define USER_DS (0x20 | 3)
@@ -29,21 +30,7 @@ syscall_entry:
     pushq %rcx                          /* rip */
     pushq %rax                          /* error code slot: orig_ax */
     pushq $0x100                        /* vector: a syscall frame */
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_GPRS
     xor %ebp, %ebp                      /* backtraces end at the user boundary */
     mov %rsp, %rdi
     cld
@@ -52,21 +39,7 @@ syscall_entry:
     call syscall_can_sysret
     test %al, %al
     jz syscall_return_iret
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
+    POP_GPRS
     /* rsp -> vector; +16 rip, +32 rflags, +40 rsp (dispatch checked rcx == rip, r11 == rflags) */
     mov 16(%rsp), %rcx
     mov 32(%rsp), %r11
