@@ -30,16 +30,6 @@ enum : u64 {
     AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31, AT_MINSIGSTKSZ = 51,
 };
 
-const char* basename(const char* path)
-{
-    const char* b = path;
-    for (const char* p = path; *p; p++) {
-        if (*p == '/' && p[1])
-            b = p + 1;
-    }
-    return b;
-}
-
 // "#!interpreter [argument]": returns false when the first line has no
 // interpreter (ENOEXEC).
 bool parse_script_line(const char* buf, size_t n, char* interp, size_t interp_size, char* arg, size_t arg_size)
@@ -149,6 +139,16 @@ ErrorOr<StackLayout> build_stack(vm::AddressSpace& as, const elf::Image& image, 
 }
 
 } // namespace
+
+const char* command_name(const char* path)
+{
+    const char* name = path;
+    for (const char* c = path; *c; c++) {
+        if (*c == '/' && c[1])
+            name = c + 1;
+    }
+    return name;
+}
 
 ErrorOr<void> StringList::append(const char* s, size_t len)
 {
@@ -295,7 +295,7 @@ ErrorOr<void> execve(Process* p, const char* path, StringList& argv, StringList&
     signal::reset_for_exec(p);
     {
         SpinlockGuard guard(table_lock());
-        strlcpy(p->comm, basename(file_path), sizeof(p->comm));
+        strlcpy(p->comm, command_name(file_path), sizeof(p->comm));
         strlcpy(p->exe, exe, sizeof(p->exe));
         p->arg_start = stack.arg_start;
         p->arg_end = stack.arg_end;

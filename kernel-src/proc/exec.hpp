@@ -44,4 +44,7 @@ void executable_path(Process* p, const char* path, char* out, size_t size);
 // enters the new program.
 ErrorOr<void> execve(Process* p, const char* path, StringList& argv, StringList& envp);
 
+// The name a program runs under (comm): the last component of its path.
+const char* command_name(const char* path);
+
 } // namespace proc

@@ -158,19 +158,6 @@ bool matches(Process* child, i32 pid, Process* waiter)
     return child->pgid == -pid;
 }
 
-void fill_rusage(UserAddr rusage, u64 user_ticks, u64 system_ticks)
-{
-    if (!rusage)
-        return;
-    // struct rusage: ru_utime, ru_stime (timeval), then 14 longs.
-    u64 buf[18] = {};
-    u64 hz = config::timer_hz;
-    buf[0] = user_ticks / hz;
-    buf[1] = (user_ticks % hz) * 1000000 / hz;
-    buf[2] = system_ticks / hz;
-    buf[3] = (system_ticks % hz) * 1000000 / hz;
-    (void)copy_to_user(rusage, buf, sizeof(buf));
-}
 
 // Reports init's end and powers the machine off (as Linux panics, but a
 // test kit wants the status).
@@ -240,48 +227,47 @@ void release_vfork_parent(Process* p)
 namespace {
 WaitQueue s_spawned_event; // processes without a parent (spawn) ended
 
+// Undoes create_process and whatever was set up after it (thread, files,
+// address space) for a process that never ran; passes `e` on.
+Error abandon(Process* p, Error e)
+{
+    if (p->thread)
+        thread::destroy(p->thread);
+    exit_files(p);
+    p->aspace = nullptr;
+    SpinlockGuard guard(s_table_lock);
+    destroy_locked(p);
+    delete p;
+    return e;
+}
+
 // A parentless process running `path`: created, exec'd, not yet started.
 ErrorOr<Process*> create_spawned(const char* path, const char* const* argv, const char* const* envp)
 {
     Process* p = TRY(create_process(nullptr));
-    auto undo = [p](Error e) -> Error {
-        if (p->thread)
-            thread::destroy(p->thread);
-        exit_files(p);
-        p->aspace = nullptr;
-        SpinlockGuard guard(s_table_lock);
-        destroy_locked(p);
-        delete p;
-        return e;
-    };
-    const char* name = path;
-    for (const char* c = path; *c; c++) {
-        if (*c == '/' && c[1])
-            name = c + 1;
-    }
-    strlcpy(p->comm, name, sizeof(p->comm));
+    strlcpy(p->comm, command_name(path), sizeof(p->comm));
     auto t = thread::create_user(p, p->comm);
     if (t.is_error())
-        return undo(t.release_error());
+        return abandon(p, t.release_error());
     p->thread = t.value();
     t.value()->tid = p->pid;
     auto files = init_files(p);
     if (files.is_error())
-        return undo(files.release_error());
+        return abandon(p, files.release_error());
     StringList args, env;
     for (size_t i = 0; argv && argv[i]; i++) {
         auto r = args.append(argv[i], strlen(argv[i]));
         if (r.is_error())
-            return undo(r.release_error());
+            return abandon(p, r.release_error());
     }
     for (size_t i = 0; envp && envp[i]; i++) {
         auto r = env.append(envp[i], strlen(envp[i]));
         if (r.is_error())
-            return undo(r.release_error());
+            return abandon(p, r.release_error());
     }
     auto exec = execve(p, path, args, env);
     if (exec.is_error())
-        return undo(exec.release_error());
+        return abandon(p, exec.release_error());
     return p;
 }
 } // namespace
@@ -355,20 +341,10 @@ ErrorOr<i64> clone(TrapFrame& frame, const CloneArgs& args)
 
     Process* real_parent = (args.flags & CLONE_PARENT) && parent->parent ? parent->parent : parent;
     Process* child = TRY(create_process(real_parent));
-    auto fail = [&](Error e) -> Error {
-        if (child->thread)
-            thread::destroy(child->thread);
-        exit_files(child);
-        child->aspace = nullptr;
-        SpinlockGuard guard(s_table_lock);
-        destroy_locked(child);
-        delete child;
-        return e;
-    };
 
     auto t = thread::create_user(child, parent_thread->name);
     if (t.is_error())
-        return fail(t.release_error());
+        return abandon(child, t.release_error());
     Thread* ct = t.value();
     child->thread = ct;
     ct->tid = child->pid;
@@ -379,13 +355,13 @@ ErrorOr<i64> clone(TrapFrame& frame, const CloneArgs& args)
     } else {
         auto forked = parent->aspace->fork();
         if (forked.is_error())
-            return fail(forked.release_error());
+            return abandon(child, forked.release_error());
         child->aspace = forked.release_value();
     }
     ct->aspace = child->aspace.ptr();
     auto files = fork_files(parent, child);
     if (files.is_error())
-        return fail(files.release_error());
+        return abandon(child, files.release_error());
     {
         SpinlockGuard guard(parent->handlers.lock);
         memcpy(child->handlers.actions, parent->handlers.actions, sizeof(child->handlers.actions));
@@ -537,6 +513,18 @@ void exit_process(i32 status)
     sched::exit_current_thread();
 }
 
+ErrorOr<void> put_rusage(UserAddr rusage, u64 user_ticks, u64 system_ticks)
+{
+    // struct rusage: ru_utime, ru_stime (timeval), then 14 longs.
+    u64 buf[18] = {};
+    u64 hz = config::timer_hz;
+    buf[0] = user_ticks / hz;
+    buf[1] = (user_ticks % hz) * 1000000 / hz;
+    buf[2] = system_ticks / hz;
+    buf[3] = (system_ticks % hz) * 1000000 / hz;
+    return copy_to_user(rusage, buf, sizeof(buf));
+}
+
 ErrorOr<i64> wait(i32 pid, UserAddr status_addr, i32 options, UserAddr rusage)
 {
     constexpr i32 WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8, WNOTHREAD = 0x20000000, WALL = 0x40000000,
@@ -590,7 +578,8 @@ ErrorOr<i64> wait(i32 pid, UserAddr status_addr, i32 options, UserAddr rusage)
             }
             if (status_addr)
                 TRY(put_user<i32>(status_addr, report));
-            fill_rusage(rusage, child_user, child_system);
+            if (rusage)
+                (void)put_rusage(rusage, child_user, child_system);
             return static_cast<i64>(found_pid);
         }
         if (!any)

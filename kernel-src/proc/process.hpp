@@ -120,6 +120,8 @@ struct CloneArgs {
 };
 ErrorOr<i64> clone(TrapFrame& frame, const CloneArgs& args);
 
+// A struct rusage with these CPU times (and zeros) at `rusage`: EFAULT.
+ErrorOr<void> put_rusage(UserAddr rusage, u64 user_ticks, u64 system_ticks);
 // wait4: EINTR, ECHILD, EINVAL.
 ErrorOr<i64> wait(i32 pid, UserAddr status, i32 options, UserAddr rusage);
 

@@ -176,13 +176,7 @@ ErrorOr<i64> sys_getrusage(i32 who, UserAddr usage)
     } else {
         return Error::from_errno(EINVAL);
     }
-    u64 buf[18] = {};
-    u64 hz = config::timer_hz;
-    buf[0] = user / hz;
-    buf[1] = (user % hz) * 1000000 / hz;
-    buf[2] = system / hz;
-    buf[3] = (system % hz) * 1000000 / hz;
-    TRY(copy_to_user(usage, buf, sizeof(buf)));
+    TRY(proc::put_rusage(usage, user, system));
     return 0;
 }
 
